@@ -35,6 +35,10 @@ type Watch struct {
 	Downloads bool     `yaml:"downloads"` // every local user's Downloads folder
 	Paths     []string `yaml:"paths"`     // more folders treated exactly like Downloads
 	Volumes   bool     `yaml:"volumes"`   // scan removable volumes as they are mounted
+	// Settle is how long a file's size and modification time must stay
+	// unchanged before it is looked at: a download still being written is
+	// not judged half-way.
+	Settle Duration `yaml:"settle"`
 }
 
 // Classify tunes the classifier.
@@ -110,7 +114,7 @@ func ParseDuration(s string) (Duration, error) {
 func Default() Config {
 	return Config{
 		Version:  Version,
-		Watch:    Watch{Downloads: true, Paths: []string{}, Volumes: true},
+		Watch:    Watch{Downloads: true, Paths: []string{}, Volumes: true, Settle: Duration(500 * time.Millisecond)},
 		Classify: Classify{MinRecords: 10},
 		Retention: Retention{
 			Personal:      Duration(72 * time.Hour),
@@ -145,6 +149,8 @@ func (c *Config) Validate() error {
 	for i, p := range c.Watch.Paths {
 		check(filepath.IsAbs(p) || path.IsAbs(p), fmt.Sprintf("watch.paths[%d]", i), fmt.Sprintf("%q", p), "an absolute folder path")
 	}
+	check(c.Watch.Settle >= Duration(10*time.Millisecond) && c.Watch.Settle <= Duration(time.Hour), "watch.settle", c.Watch.Settle,
+		"a duration from 10ms to 1h, e.g. 2s")
 	check(c.Classify.MinRecords >= 1, "classify.min_records", c.Classify.MinRecords, "a whole number of at least 1")
 	r := c.Retention
 	check(r.Personal >= Duration(time.Second), "retention.personal", r.Personal, "a duration of at least 1s, e.g. 72h")

@@ -1,0 +1,150 @@
+// Command dataward is the one binary: the agent, its helper and its tools.
+// See INTERFACE.md for the subcommands; this file only parses them and
+// hands off.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"dataward/agent"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `usage: dataward <command> [flags]
+
+  run      [--config FILE]          run the agent in the foreground
+  scan     [--json] [--config FILE] PATH...
+                                    classify files or folders; changes nothing
+  status   [--json] [--config FILE] posture and pending deletions
+  install  [--config FILE]          install and start the service
+  uninstall                         stop and remove the service
+  start | stop | restart            control the installed service
+  tray                              the per-user helper
+  protect  FILE [--out FILE]        encrypt a file for sharing
+  version
+
+Exit codes: 0 success or nothing found, 1 scan found personal data,
+2 usage or config error.`
+
+// Exit codes of INTERFACE.md.
+const (
+	exitOK    = 0
+	exitFound = 1
+	exitUsage = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	fl, pos, err := parseFlags(cmd, rest)
+	if err != nil {
+		fmt.Fprintf(stderr, "dataward %s: %v (see dataward help)\n", cmd, err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return exitOK
+	case "version":
+		fmt.Fprintln(stdout, "dataward", version)
+		return exitOK
+	case "scan":
+		if len(pos) == 0 {
+			fmt.Fprintln(stderr, "dataward scan: name at least one file or folder to scan")
+			return exitUsage
+		}
+		cfg, err := agent.LoadConfig(fl["config"])
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward scan: %v\n", err)
+			return exitUsage
+		}
+		found, err := agent.Scan(ctx, agent.ScanOptions{
+			Paths: pos, JSON: fl["json"] == "true", Config: cfg, Now: time.Now(), Out: stdout,
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward scan: %v\n", err)
+			return exitUsage
+		}
+		if found {
+			return exitFound
+		}
+		return exitOK
+	case "run", "status", "install", "uninstall", "start", "stop", "restart", "tray", "protect":
+		fmt.Fprintf(stderr, "dataward %s: not yet available in this build\n", cmd)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "dataward: unknown command %q\n%s\n", cmd, usage)
+	return exitUsage
+}
+
+// flagsOf lists the flags each command takes; true means it takes a value.
+var flagsOf = map[string]map[string]bool{
+	"run":       {"config": true},
+	"scan":      {"config": true, "json": false},
+	"status":    {"config": true, "json": false},
+	"install":   {"config": true},
+	"uninstall": {"config": true},
+	"start":     {"config": true},
+	"stop":      {"config": true},
+	"restart":   {"config": true},
+	"tray":      {"config": true},
+	"protect":   {"config": true, "out": true},
+	"version":   {"config": true},
+}
+
+// parseFlags reads --flag, --flag=value and --flag value anywhere among the
+// arguments (people write `scan DIR --json`); "--" ends the flags.
+func parseFlags(cmd string, args []string) (map[string]string, []string, error) {
+	known := flagsOf[cmd]
+	fl := map[string]string{}
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		takes, ok := known[name]
+		switch {
+		case !ok:
+			return nil, nil, fmt.Errorf("unknown flag %s", a)
+		case takes && !hasVal:
+			if i+1 == len(args) {
+				return nil, nil, fmt.Errorf("flag --%s needs a value", name)
+			}
+			i++
+			val = args[i]
+		case !takes && hasVal:
+			return nil, nil, errors.New("flag --" + name + " takes no value")
+		case !takes:
+			val = "true"
+		}
+		fl[name] = val
+	}
+	return fl, pos, nil
+}
