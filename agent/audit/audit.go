@@ -29,6 +29,9 @@ const (
 	PersonalOnVolume = "personal_on_volume"
 	EncryptionStatus = "encryption_status"
 	ConfigRejected   = "config_rejected"
+	// Beyond INTERFACE.md's list:
+	Unflagged    = "unflagged"     // a flagged file changed and is no longer personal data
+	StateCorrupt = "state_corrupt" // the state file could not be read and was set aside
 )
 
 // Rotation: an office PC keeps about 50 MB of history.
