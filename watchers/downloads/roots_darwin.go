@@ -1,0 +1,3 @@
+package downloads
+
+func findDownloads(sys System) ([]Root, []error, error) { return findUsersFolders(sys) }
