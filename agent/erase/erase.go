@@ -138,6 +138,28 @@ func Identify(root, rel string) (Identity, error) {
 	return Identity{Dev: i.dev, Ino: i.ino, Size: i.size, ModTime: i.mtime, SHA256: sum, Nlink: i.nlink}, nil
 }
 
+// Inspect opens the file at rel beneath root as Identify does, without
+// following any link, and hands it to fn to read. When fn asks for it to be
+// pinned, Inspect hashes the same open file and returns its full Identity;
+// otherwise the Identity has no SHA256. Reading and pinning one open file
+// leaves no gap in which the name could be swapped between the two.
+func Inspect(root, rel string, fn func(f *os.File, size int64) (pin bool)) (Identity, error) {
+	h, err := open(root, rel, false, nil)
+	if err != nil {
+		return Identity{}, fmt.Errorf("inspecting %q in %s: %w", rel, root, err)
+	}
+	defer h.close()
+	i := h.info
+	id := Identity{Dev: i.dev, Ino: i.ino, Size: i.size, ModTime: i.mtime, Nlink: i.nlink}
+	if !fn(h.f, i.size) {
+		return id, nil
+	}
+	if id.SHA256, err = digest(h); err != nil {
+		return Identity{}, fmt.Errorf("inspecting %q in %s: %w", rel, root, err)
+	}
+	return id, nil
+}
+
 // Erase deletes the file at rel beneath root if it is still exactly want.
 // It overwrites the file once with random bytes (up to the end of its last
 // block), syncs, truncates it, syncs, renames it to a random name in the

@@ -184,3 +184,29 @@ func TestRenameNoReplace(t *testing.T) {
 		})
 	}
 }
+
+func TestInspectReadsAndPinsTheSameFile(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a.csv"), []byte("name,email\n"), 0o600))
+	var read []byte
+	id, err := Inspect(root, "a.csv", func(f *os.File, size int64) bool {
+		read = make([]byte, size)
+		_, err := f.ReadAt(read, 0)
+		require.NoError(t, err)
+		return true
+	})
+	require.NoError(t, err)
+	require.Equal(t, "name,email\n", string(read))
+	want, err := Identify(root, "a.csv")
+	require.NoError(t, err)
+	require.Equal(t, want, id)
+
+	id, err = Inspect(root, "a.csv", func(*os.File, int64) bool { return false })
+	require.NoError(t, err)
+	require.Empty(t, id.SHA256, "not pinned, not hashed")
+
+	require.NoError(t, os.Symlink(filepath.Join(root, "a.csv"), filepath.Join(root, "link.csv")))
+	_, err = Inspect(root, "link.csv", func(*os.File, int64) bool { t.Fatal("a link was opened"); return false })
+	require.ErrorIs(t, err, ErrReplaced)
+}

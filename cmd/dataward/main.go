@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"dataward/agent"
 )
 
@@ -89,11 +91,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitFound
 		}
 		return exitOK
-	case "run", "status", "install", "uninstall", "start", "stop", "restart", "tray", "protect":
+	case "run":
+		cfg, err := agent.LoadConfig(fl["config"])
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward run: %v\n", err)
+			return exitUsage
+		}
+		zerolog.TimeFieldFormat = time.RFC3339Nano
+		log := zerolog.New(stderr).With().Timestamp().Logger()
+		app, err := agent.New(cfg, agent.Options{Version: version, Log: log})
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward run: %v\n", err)
+			return exitUsage
+		}
+		if err := app.Run(ctx); err != nil {
+			fmt.Fprintf(stderr, "dataward run: %v\n", err)
+			return exitFound
+		}
+		return exitOK
+	case "status", "install", "uninstall", "start", "stop", "restart", "tray", "protect":
 		fmt.Fprintf(stderr, "dataward %s: not yet available in this build\n", cmd)
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "dataward: unknown command %q\n%s\n", cmd, usage)
+	fmt.Fprintf(stderr, "dataward: unknown command %q (see dataward help)\n", cmd)
 	return exitUsage
 }
 

@@ -1,0 +1,243 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"dataward/agent/audit"
+	"dataward/agent/erase"
+	"dataward/agent/state"
+	"dataward/clock"
+	"dataward/policy/classify"
+	"dataward/policy/config"
+	"dataward/policy/retention"
+	"dataward/watchers/downloads"
+)
+
+// Timings of the daemon.
+const (
+	// stopTimeout is shorter than every service manager's limit (systemd's
+	// 90 s, the Windows SCM's 20 s for a shutdown).
+	stopTimeout = 10 * time.Second
+	// rediscover is how often users and Downloads folders are looked for
+	// again, so that ones created after start are watched.
+	rediscover = 30 * time.Second
+	// inspectTimeout bounds the classification of one file.
+	inspectTimeout = 30 * time.Second
+	// workers classify files concurrently; the machine has few cores and
+	// the agent must stay in the background.
+	workers = 2
+)
+
+// Options are what the daemon is given besides its config.
+type Options struct {
+	Version string
+	Clock   clock.Clock
+	Log     zerolog.Logger
+	// SystemRoot prefixes system paths (/etc/passwd, /Users): tests point
+	// it at a fixture tree. Empty is the real root.
+	SystemRoot string
+}
+
+// App is the daemon: Start returns at once and the work goes on in a run
+// group until Stop.
+type App struct {
+	cfg   config.Config
+	opt   Options
+	log   zerolog.Logger
+	audit *audit.Log
+	tr    *tracker
+	w     *downloads.Watcher
+
+	mu   sync.Mutex
+	done chan error
+	stop *stopper
+}
+
+// New prepares the daemon: it opens the audit log and loads the state, so
+// that a problem with either is reported before anything starts.
+func New(cfg config.Config, opt Options) (*App, error) {
+	if opt.Clock == nil {
+		opt.Clock = clock.Real{}
+	}
+	log := opt.Log.With().Str("component", "agent").Logger()
+	al, err := audit.Open(cfg.AuditLog, opt.Clock.Now)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, opt: opt, log: log, audit: al}
+	copt := classify.DefaultOptions()
+	copt.MinRecords = cfg.Classify.MinRecords
+	a.tr = &tracker{
+		log:      opt.Log.With().Str("component", "tracker").Logger(),
+		audit:    al,
+		clock:    opt.Clock,
+		rules:    rulesOf(cfg.Retention),
+		stateDir: cfg.StateDir,
+		erase:    erase.Erase,
+		stat: func(root, rel string) (erase.Identity, error) {
+			return erase.Inspect(root, rel, func(*os.File, int64) bool { return false })
+		},
+		warn: func(state.File, time.Duration, time.Time) bool { return false },
+		inspect: func(ctx context.Context, root, rel string) (inspection, error) {
+			copt := copt
+			copt.Now = opt.Clock.Now()
+			in, err := inspectFile(ctx, root, rel, copt)
+			if err == nil && in.owner == "" {
+				in.owner, in.uid = a.rootOwner(root)
+			}
+			return in, err
+		},
+	}
+	if err := a.tr.load(); err != nil {
+		al.Close()
+		return nil, err
+	}
+	a.w = downloads.New(downloads.Options{
+		System:     downloads.System{Root: opt.SystemRoot},
+		Find:       downloads.FindOptions{Downloads: cfg.Watch.Downloads, Extra: cfg.Watch.Paths},
+		Settle:     cfg.Watch.Settle.D(),
+		Rediscover: rediscover,
+		Clock:      opt.Clock,
+		Log:        opt.Log,
+	})
+	return a, nil
+}
+
+// rootOwner names the owner of a watched folder, for files whose own owner
+// says nothing (Windows).
+func (a *App) rootOwner(root string) (string, int) {
+	for _, r := range a.w.Roots() {
+		if r.Path == root {
+			return r.User, r.UID
+		}
+	}
+	return "", -1
+}
+
+func rulesOf(r config.Retention) retention.Rules {
+	warn := make([]time.Duration, len(r.WarnBefore))
+	for i, d := range r.WarnBefore {
+		warn[i] = d.D()
+	}
+	return retention.Rules{Personal: r.Personal.D(), WarnBefore: warn, Grace: r.Grace.D(),
+		Extension: r.Extension.D(), MaxExtensions: r.MaxExtensions}
+}
+
+// Start starts the daemon's actors and returns.
+func (a *App) Start() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done != nil {
+		return errors.New("already started")
+	}
+	a.stop = newStopper()
+	g := &group{log: a.log}
+	g.add("downloads", a.w.Execute, a.w.Interrupt)
+	g.add("tracker", func() error {
+		a.tr.tick()
+		<-a.stop.done()
+		return nil
+	}, a.stop.stop)
+	ctx, cancel := context.WithCancel(context.Background())
+	g.add("inspect", func() error {
+		a.process(ctx)
+		return nil
+	}, func(error) { cancel() })
+	g.add("stop", func() error { <-a.stop.done(); return nil }, a.stop.stop)
+
+	a.audit.Event(audit.AgentStarted).Str("version", a.opt.Version).Int("flagged", len(a.tr.pending())).
+		Dur("retention", a.cfg.Retention.Personal.D()).Send()
+	a.done = make(chan error, 1)
+	goSafe(a.log, "group", func() { a.done <- g.run() })
+	return nil
+}
+
+// process hands watcher events to the tracker, a few files at a time.
+func (a *App) process(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case ev, ok := <-a.w.Events():
+					if !ok {
+						return
+					}
+					switch ev.Op {
+					case downloads.Ready:
+						a.tr.seen(ctx, ev.Root.Path, ev.Rel)
+					case downloads.Removed:
+						a.tr.removed(ev.Root.Path, ev.Rel)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Stop stops the actors, saves the state and closes the audit log, within
+// stopTimeout.
+func (a *App) Stop() error {
+	a.mu.Lock()
+	done, stop := a.done, a.stop
+	a.mu.Unlock()
+	var err error
+	if done != nil {
+		stop.stop(nil)
+		select {
+		case err = <-done:
+		case <-time.After(stopTimeout):
+			err = fmt.Errorf("actors did not stop within %s", stopTimeout)
+		}
+	}
+	if serr := a.tr.stop(); serr != nil {
+		err = errors.Join(err, serr)
+	}
+	a.audit.Event(audit.AgentStopped).Send()
+	return errors.Join(err, a.audit.Close())
+}
+
+// Run runs the daemon in the foreground until ctx ends.
+func (a *App) Run(ctx context.Context) error {
+	if err := a.Start(); err != nil {
+		return err
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-a.done:
+		a.done <- err // Stop reads it again
+	}
+	return errors.Join(err, a.Stop())
+}
+
+// inspectFile classifies root/rel and, when it is personal, pins its
+// identity (hashing it), reading one file opened beneath root without
+// following any link: only a regular file with one link is read.
+func inspectFile(ctx context.Context, root, rel string, copt classify.Options) (inspection, error) {
+	ctx, cancel := context.WithTimeout(ctx, inspectTimeout)
+	defer cancel()
+	var in inspection
+	id, err := erase.Inspect(root, rel, func(f *os.File, size int64) bool {
+		in.result = classify.Classify(ctx, f, size, copt)
+		if fi, err := f.Stat(); err == nil {
+			in.uid, in.owner = fileOwner(fi)
+		}
+		return in.result.Verdict == classify.Personal
+	})
+	if err != nil {
+		return inspection{}, err
+	}
+	in.id = id
+	return in, nil
+}

@@ -1,0 +1,7 @@
+//go:build !unix && !windows
+
+package agent
+
+import "io/fs"
+
+func fileOwner(fs.FileInfo) (int, string) { return -1, "" }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestScanExitCodesAndJSON(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	code := run([]string{"scan", "../../testdata/sample", "--json"}, &out, &errb)
+	require.Equal(t, exitFound, code, errb.String())
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 7)
+	verdicts := map[string]string{}
+	for _, l := range lines {
+		var v struct {
+			Path, Verdict, Format, Reason string
+			Records                       int
+			Signals                       []string
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &v), l)
+		require.NotNil(t, v.Signals)
+		verdicts[filepath.Base(v.Path)] = v.Verdict
+	}
+	require.Equal(t, map[string]string{
+		"Members (3).csv": "personal", "Membership list (encrypted).xlsx": "encrypted", "Ward 3 walk sheet.xlsx": "personal",
+		"aelodau.ods": "personal", "full_register_AB_tab": "personal", "letter_footpath.txt": "clean",
+		"polling_station_export.csv": "clean",
+	}, verdicts)
+
+	out.Reset()
+	require.Equal(t, exitOK, run([]string{"scan", "../../testdata/sample/letter_footpath.txt"}, &out, &errb))
+	require.Contains(t, out.String(), "clean")
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	t.Parallel()
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("retention:\n  personal: soon\n"), 0o600))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"scan"}, "name at least one file or folder"},
+		{[]string{"scan", "--bogus", "x"}, "unknown flag --bogus"},
+		{[]string{"scan", "--config"}, "needs a value"},
+		{[]string{"scan", "--config", bad, "."}, `retention.personal (line 2): "soon" is not a duration`},
+		{[]string{"scan", "--config", filepath.Join(t.TempDir(), "missing.yaml"), "."}, "reading config"},
+	} {
+		var out, errb bytes.Buffer
+		require.Equal(t, exitUsage, run(tc.args, &out, &errb), "%v", tc.args)
+		require.Contains(t, errb.String(), tc.want, "%v", tc.args)
+		if tc.args != nil {
+			require.Equal(t, 1, strings.Count(errb.String(), "\n"), "one line: %q", errb.String())
+		}
+	}
+}
+
+func TestParseFlagsAnywhere(t *testing.T) {
+	t.Parallel()
+	fl, pos, err := parseFlags("scan", []string{"a", "--json", "--config=x.yaml", "b", "--", "--json"})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"json": "true", "config": "x.yaml"}, fl)
+	require.Equal(t, []string{"a", "b", "--json"}, pos)
+	_, _, err = parseFlags("scan", []string{"--json=yes"})
+	require.Error(t, err)
+}
