@@ -297,8 +297,8 @@ func (c *classifier) classifyMember(ctx context.Context, m member, depth int) Re
 		return unreadable("", "archives nested too deep")
 	}
 	n := min(m.size, lim.MaxInMemory)
-	if c.unpacked+n > lim.MaxUnpacked {
-		return unreadable("", "archive budget used up")
+	if c.unpacked+n > lim.MaxExtracted {
+		return unreadable("", fmt.Sprintf("more than %d MiB unpacked from nested archives: possible zip bomb", lim.MaxExtracted>>20))
 	}
 	rc, err := m.open()
 	if err != nil {

@@ -53,6 +53,7 @@ type Limits struct {
 	MaxEntries   int   // entries in one archive
 	MaxFiles     int   // inner files classified per archive
 	MaxUnpacked  int64 // sum of declared uncompressed sizes in one archive
+	MaxExtracted int64 // archive-member bytes read into memory for one file, all levels together
 	MaxRatio     int64 // declared uncompressed:compressed ratio refused above
 	MaxInMemory  int64 // largest archive member read into memory to inspect
 	MaxXMLBytes  int64 // decompressed bytes read from one XML part
@@ -72,6 +73,7 @@ func DefaultOptions() Options {
 			MaxEntries:   20000,
 			MaxFiles:     200,
 			MaxUnpacked:  4 << 30,
+			MaxExtracted: 256 << 20,
 			MaxRatio:     1100, // DEFLATE cannot do better than ~1032:1
 			MaxInMemory:  8 << 20,
 			MaxXMLBytes:  64 << 20,
