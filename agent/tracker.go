@@ -67,6 +67,7 @@ type tracker struct {
 	ghosts    map[fileKey]ghost
 	retryAt   map[fileKey]time.Time
 	timer     clock.Timer
+	timerAt   time.Time // when timer fires
 	saveTimer clock.Timer
 	// recovering is set after a corrupt state file: files found then were
 	// there before, so their first-seen time is their modification time.
@@ -160,13 +161,16 @@ func (t *tracker) seen(ctx context.Context, root, rel string) {
 	f.Dev, f.Ino, f.Size, f.ModTime, f.SHA256 = in.id.Dev, in.id.Ino, in.id.Size, in.id.ModTime, in.id.SHA256
 	f.Records, f.Signals = in.result.Records, in.result.Signals
 	t.files[key] = f
+	rf := t.retentionOf(f)
 	if cur == nil && twin == nil {
-		rf := t.retentionOf(f)
 		t.audit.Event(audit.Flagged).Str("path", f.Path()).Str("sha256", f.SHA256).Str("owner", f.Owner).
 			Int("records", f.Records).Strs("signals", f.Signals).Time("deadline", t.rules.Deadline(rf)).Send()
 	}
 	t.changed()
-	t.rescheduleLocked(now)
+	// Only this file changed: the timer moves only if it is due sooner.
+	if at := t.rules.Due(rf, now).Next; t.timer == nil || at.Before(t.timerAt) {
+		t.armLocked(now, at)
+	}
 }
 
 func sameFile(f *state.File, id erase.Identity) bool {
@@ -344,10 +348,19 @@ func (t *tracker) rescheduleLocked(now time.Time) {
 			next = due
 		}
 	}
+	t.armLocked(now, next)
+}
+
+// armLocked sets the timer to fire at at.
+func (t *tracker) armLocked(now, at time.Time) {
+	if t.stopped {
+		return
+	}
 	if t.timer != nil {
 		t.timer.Stop()
 	}
-	t.timer = t.clock.AfterFunc(max(next.Sub(now), 0), t.tick)
+	t.timerAt = at
+	t.timer = t.clock.AfterFunc(max(at.Sub(now), 0), t.tick)
 }
 
 // changed marks the state dirty; it is saved shortly, once for a burst.
