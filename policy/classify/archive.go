@@ -305,9 +305,13 @@ func (c *classifier) classifyMember(ctx context.Context, m member, depth int) Re
 		return unreadable("", "opening: "+err.Error())
 	}
 	defer rc.Close()
-	buf, err := io.ReadAll(io.LimitReader(rc, n))
-	c.unpacked += int64(len(buf))
-	if err != nil {
+	// The member's declared size is honest (archive/zip enforces it), so
+	// one buffer of exactly that size, up to the limit, is all it takes.
+	buf := make([]byte, n)
+	got, err := io.ReadFull(rc, buf)
+	buf = buf[:got]
+	c.unpacked += int64(got)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return unreadable("", "unpacking: "+err.Error())
 	}
 	if int64(len(buf)) < m.size && !textLike(buf) {

@@ -92,12 +92,12 @@ func TestArchives(t *testing.T) {
 	}
 }
 
-// A flat bomb (one entry inflating 1000:1 to 200 MB) and a nested one (ten
-// such archives inside an archive, 2 GB in all) end in a verdict quickly,
-// reading a bounded amount.
+// A flat bomb (one entry inflating 1000:1 to 64 MB) and a nested one (ten
+// such archives inside an archive, 640 MB in all, more than the budget) end
+// in a verdict quickly, reading a bounded amount. Not parallel: it measures
+// the process's allocations.
 func TestZipBombs(t *testing.T) {
-	t.Parallel()
-	flat := zipOf(t, "zeros.csv", zeros(200<<20))
+	flat := zipOf(t, "zeros.csv", zeros(64<<20))
 	var nested []any
 	for i := range 10 {
 		nested = append(nested, string(rune('a'+i))+".zip", flat)
@@ -113,7 +113,7 @@ func TestZipBombs(t *testing.T) {
 			require.NotEqual(t, Personal, res.Verdict)
 			require.Less(t, time.Since(start), 10*time.Second)
 			// TotalAlloc counts every allocation, freed or not: the work is bounded.
-			require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(400<<20), "allocated %d MiB", (after.TotalAlloc-before.TotalAlloc)>>20)
+			require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(300<<20), "allocated %d MiB", (after.TotalAlloc-before.TotalAlloc)>>20)
 		})
 	}
 }
