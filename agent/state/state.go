@@ -39,6 +39,7 @@ type File struct {
 	Extensions  int             `json:"extensions"`
 	Warned      []time.Duration `json:"warned"`
 	FirstWarned time.Time       `json:"first_warned"`
+	FirstSent   time.Time       `json:"first_sent"`
 }
 
 // Path is the file's full path.

@@ -17,6 +17,10 @@ type Rules struct {
 	Grace         time.Duration   // least time between the first warning and deletion
 	Extension     time.Duration   // what one "keep it longer" adds
 	MaxExtensions int
+	// AckWait is how long a warning handed to the user's desktop helper may
+	// go unconfirmed before it counts as shown anyway, so a helper that
+	// cannot display anything does not keep a file forever.
+	AckWait time.Duration
 }
 
 // File is what the rules need to know about one flagged file.
@@ -25,9 +29,12 @@ type File struct {
 	Extensions int
 	// Warned lists the lead times whose warnings have been given.
 	Warned []time.Duration
-	// FirstWarned is when the user was first warned (zero: never). Deletion
-	// waits for at least Grace after it.
+	// FirstWarned is when the user was first shown a warning (zero:
+	// never). Deletion waits for at least Grace after it.
 	FirstWarned time.Time
+	// FirstSent is when a warning was first handed to the user's desktop
+	// helper, which has not yet confirmed showing it (zero: none).
+	FirstSent time.Time
 }
 
 // Deadline is when the file is due for deletion if its user was warned in
@@ -40,10 +47,14 @@ func (r Rules) Deadline(f File) time.Time {
 // than Grace after the first warning. It is zero while no warning has been
 // given, since nothing is deleted unannounced.
 func (r Rules) DeleteAt(f File) time.Time {
-	if f.FirstWarned.IsZero() {
+	shown := f.FirstWarned
+	if shown.IsZero() && !f.FirstSent.IsZero() {
+		shown = f.FirstSent.Add(r.AckWait)
+	}
+	if shown.IsZero() {
 		return time.Time{}
 	}
-	return latest(r.Deadline(f), f.FirstWarned.Add(r.Grace))
+	return latest(r.Deadline(f), shown.Add(r.Grace))
 }
 
 // Step is what is due for one file at one time.
@@ -70,7 +81,7 @@ func (r Rules) Due(f File, now time.Time) Step {
 			return Step{Warn: true, Lead: leads[i], Next: now}
 		}
 	}
-	if f.FirstWarned.IsZero() && !now.Before(deadline) {
+	if f.FirstWarned.IsZero() && f.FirstSent.IsZero() && !now.Before(deadline) {
 		// The deadline passed unannounced (no lead times configured, or the
 		// machine was off through all of them): warn now, delete after grace.
 		return Step{Warn: true, Lead: 0, Next: now}
@@ -101,10 +112,17 @@ func (r Rules) pendingLeads(f File) []time.Duration {
 	return out
 }
 
-// Warned records that the warning with lead time lead was given at now:
-// it and every larger lead count as given, so a late warning does not
-// bring the earlier ones back.
+// Warned records that the warning with lead time lead was shown at now.
 func (r Rules) Warned(f File, lead time.Duration, now time.Time) File {
+	return r.Shown(r.Sent(f, lead, time.Time{}), now)
+}
+
+// Sent records that the warning with lead time lead was given: it and
+// every larger lead count as given, so a late warning does not bring the
+// earlier ones back. A non-zero handedOver is when it was handed to a
+// desktop helper that has yet to confirm showing it.
+func (r Rules) Sent(f File, lead time.Duration, handedOver time.Time) File {
+	f.Warned = slices.Clone(f.Warned)
 	for _, l := range r.WarnBefore {
 		if l >= lead && !slices.Contains(f.Warned, l) {
 			f.Warned = append(f.Warned, l)
@@ -113,8 +131,16 @@ func (r Rules) Warned(f File, lead time.Duration, now time.Time) File {
 	if lead == 0 && !slices.Contains(f.Warned, 0) {
 		f.Warned = append(f.Warned, 0)
 	}
+	if f.FirstSent.IsZero() {
+		f.FirstSent = handedOver
+	}
+	return f
+}
+
+// Shown records that the user saw a warning at at. Only the first counts.
+func (r Rules) Shown(f File, at time.Time) File {
 	if f.FirstWarned.IsZero() {
-		f.FirstWarned = now
+		f.FirstWarned = at
 	}
 	return f
 }

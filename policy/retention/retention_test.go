@@ -97,3 +97,23 @@ func TestExtend(t *testing.T) {
 	require.ErrorIs(t, err, ErrNoExtensionsLeft)
 	require.Equal(t, 2, f.Extensions)
 }
+
+func TestWarningHandedToAHelper(t *testing.T) {
+	t.Parallel()
+	r := rules
+	r.AckWait = 10 * time.Minute
+	sent := t0.Add(48 * time.Hour)
+	f := r.Sent(File{FirstSeen: t0}, 24*time.Hour, sent)
+	require.True(t, f.FirstWarned.IsZero())
+	require.Equal(t, t0.Add(72*time.Hour), r.DeleteAt(f), "unconfirmed, it counts as shown after AckWait")
+
+	// Off through the deadline, handed over late and never confirmed: the
+	// grace runs from AckWait after it was handed over.
+	late := t0.Add(100 * time.Hour)
+	f = r.Sent(File{FirstSeen: t0}, 0, late)
+	require.False(t, r.Due(f, late).Warn, "not warned again and again while waiting")
+	require.Equal(t, late.Add(25*time.Minute), r.DeleteAt(f))
+	// Confirmed: the grace runs from when it was shown.
+	f = r.Shown(f, late.Add(time.Minute))
+	require.Equal(t, late.Add(16*time.Minute), r.DeleteAt(f))
+}
