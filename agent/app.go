@@ -12,6 +12,7 @@ import (
 
 	"dataward/agent/audit"
 	"dataward/agent/erase"
+	"dataward/agent/ipc"
 	"dataward/agent/state"
 	"dataward/clock"
 	"dataward/policy/classify"
@@ -54,6 +55,8 @@ type App struct {
 	audit *audit.Log
 	tr    *tracker
 	w     *downloads.Watcher
+	srv   *ipc.Server
+	start time.Time
 
 	mu   sync.Mutex
 	done chan error
@@ -79,12 +82,13 @@ func New(cfg config.Config, opt Options) (*App, error) {
 		audit:    al,
 		clock:    opt.Clock,
 		rules:    rulesOf(cfg.Retention),
+		warn:     a.warn,
+		notify:   a.notify,
 		stateDir: cfg.StateDir,
 		erase:    erase.Erase,
 		stat: func(root, rel string) (erase.Identity, error) {
 			return erase.Inspect(root, rel, func(*os.File, int64) bool { return false })
 		},
-		warn: func(state.File, time.Duration, time.Time) bool { return false },
 		inspect: func(ctx context.Context, root, rel string) (inspection, error) {
 			copt := copt
 			copt.Now = opt.Clock.Now()
@@ -127,7 +131,7 @@ func rulesOf(r config.Retention) retention.Rules {
 		warn[i] = d.D()
 	}
 	return retention.Rules{Personal: r.Personal.D(), WarnBefore: warn, Grace: r.Grace.D(),
-		Extension: r.Extension.D(), MaxExtensions: r.MaxExtensions}
+		Extension: r.Extension.D(), MaxExtensions: r.MaxExtensions, AckWait: ackWait}
 }
 
 // Start starts the daemon's actors and returns.
@@ -137,8 +141,15 @@ func (a *App) Start() error {
 	if a.done != nil {
 		return errors.New("already started")
 	}
+	srv, err := ipc.Listen(a.cfg.Socket, handler{a}, a.opt.Log.With().Str("component", "ipc").Logger())
+	if err != nil {
+		return fmt.Errorf("serving %s: %w", a.cfg.Socket, err)
+	}
+	a.srv = srv
+	a.start = a.opt.Clock.Now()
 	a.stop = newStopper()
 	g := &group{log: a.log}
+	g.add("ipc", srv.Execute, srv.Interrupt)
 	g.add("downloads", a.w.Execute, a.w.Interrupt)
 	g.add("tracker", func() error {
 		a.tr.tick()
@@ -220,6 +231,52 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	return errors.Join(err, a.Stop())
 }
+
+// warn hands a warning to the file's user's desktop helpers, if any are
+// connected.
+func (a *App) warn(f state.File, lead time.Duration, deleteAt time.Time) bool {
+	srv := a.server()
+	if srv == nil {
+		return false
+	}
+	p := a.tr.pendingOf(&f)
+	p.DeleteAt = deleteAt
+	return srv.Notify(f.UID, userSID(f.Owner), ipc.Notice{Kind: ipc.NoticeWarning, File: &p, Lead: lead})
+}
+
+// notify tells the file's user's desktop helpers what happened to it.
+func (a *App) notify(kind string, f state.File) {
+	if srv := a.server(); srv != nil {
+		p := a.tr.pendingOf(&f)
+		srv.Notify(f.UID, userSID(f.Owner), ipc.Notice{Kind: kind, File: &p})
+	}
+}
+
+func (a *App) server() *ipc.Server {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.srv
+}
+
+// handler answers the desktop helpers and `dataward status`.
+type handler struct{ a *App }
+
+func (h handler) Status(p ipc.Peer) ipc.Status {
+	st := ipc.Status{Version: h.a.opt.Version, Started: h.a.start, Watching: []string{},
+		Pending: h.a.tr.pendingFor(p), Encryption: []ipc.Volume{}, USB: []ipc.Volume{}}
+	for _, r := range h.a.w.Roots() {
+		if p.Admin || (p.UID >= 0 && p.UID == r.UID) || (r.UID < 0 && p.User != "" && p.User == r.User) {
+			st.Watching = append(st.Watching, r.Path)
+		}
+	}
+	return st
+}
+
+func (h handler) DeleteNow(p ipc.Peer, path string) (ipc.Pending, error) {
+	return h.a.tr.deleteNow(p, path)
+}
+func (h handler) Extend(p ipc.Peer, path string) (ipc.Pending, error) { return h.a.tr.extend(p, path) }
+func (h handler) Shown(p ipc.Peer, _ uint64, path string) error       { return h.a.tr.shown(p, path) }
 
 // inspectFile classifies root/rel and, when it is personal, pins its
 // identity (hashing it), reading one file opened beneath root without

@@ -5,3 +5,5 @@ package agent
 import "io/fs"
 
 func fileOwner(fs.FileInfo) (int, string) { return -1, "" }
+
+func userSID(string) string { return "" }

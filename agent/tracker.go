@@ -16,6 +16,7 @@ import (
 
 	"dataward/agent/audit"
 	"dataward/agent/erase"
+	"dataward/agent/ipc"
 	"dataward/agent/state"
 	"dataward/clock"
 	"dataward/policy/classify"
@@ -58,9 +59,11 @@ type tracker struct {
 	// stat returns root/rel's identity without its hash, cheaply, so that a
 	// flagged file reported again unchanged is not read again.
 	stat func(root, rel string) (erase.Identity, error)
-	// warn delivers a warning to the file's user; it reports whether
-	// someone was there to see it.
+	// warn hands a warning to the file's user's desktop helper; it reports
+	// whether one took it (it confirms showing it later, through shown).
 	warn func(f state.File, lead time.Duration, deleteAt time.Time) bool
+	// notify tells the file's user's desktop helper of other news.
+	notify func(kind string, f state.File)
 
 	mu        sync.Mutex
 	files     map[fileKey]*state.File
@@ -126,13 +129,21 @@ func (t *tracker) seen(ctx context.Context, root, rel string) {
 		t.log.Debug().Err(err).Str("path", filepath.Join(root, rel)).Msg("not inspected")
 		return
 	}
+	if kind, f := t.record(root, rel, in); kind != "" {
+		t.notify(kind, f)
+	}
+}
+
+// record files what inspect found about root/rel and says what the file's
+// user should hear of it (a Notice kind, or "").
+func (t *tracker) record(root, rel string, in inspection) (string, state.File) {
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	key := fileKey{root, rel}
-	cur = t.files[key]
+	cur := t.files[key]
 	if cur != nil && sameFile(cur, in.id) {
-		return
+		return "", state.File{}
 	}
 	if in.result.Verdict != classify.Personal {
 		if cur != nil {
@@ -140,8 +151,9 @@ func (t *tracker) seen(ctx context.Context, root, rel string) {
 			t.audit.Event(audit.Unflagged).Str("path", cur.Path()).Str("owner", cur.Owner).
 				Str("verdict", string(in.result.Verdict)).Str("reason", in.result.Reason).Send()
 			t.changed()
+			return ipc.NoticePending, *cur
 		}
-		return
+		return "", state.File{}
 	}
 	f := &state.File{Root: root, Rel: rel, FirstSeen: now}
 	twin := t.twinOf(key, in)
@@ -152,7 +164,8 @@ func (t *tracker) seen(ctx context.Context, root, rel string) {
 	case twin != nil:
 		// Renamed or copied within the watched folders: a new name does not
 		// buy a new deadline.
-		f.FirstSeen, f.Extensions, f.Warned, f.FirstWarned = twin.FirstSeen, twin.Extensions, slices.Clone(twin.Warned), twin.FirstWarned
+		f.FirstSeen, f.Extensions, f.Warned = twin.FirstSeen, twin.Extensions, slices.Clone(twin.Warned)
+		f.FirstWarned, f.FirstSent = twin.FirstWarned, twin.FirstSent
 		delete(t.ghosts, keyOf(twin))
 	case t.recovering && in.id.ModTime.Before(now):
 		f.FirstSeen = in.id.ModTime
@@ -162,15 +175,18 @@ func (t *tracker) seen(ctx context.Context, root, rel string) {
 	f.Records, f.Signals = in.result.Records, in.result.Signals
 	t.files[key] = f
 	rf := t.retentionOf(f)
+	kind := ipc.NoticePending
 	if cur == nil && twin == nil {
 		t.audit.Event(audit.Flagged).Str("path", f.Path()).Str("sha256", f.SHA256).Str("owner", f.Owner).
 			Int("records", f.Records).Strs("signals", f.Signals).Time("deadline", t.rules.Deadline(rf)).Send()
+		kind = ipc.NoticeFlagged
 	}
 	t.changed()
 	// Only this file changed: the timer moves only if it is due sooner.
 	if at := t.rules.Due(rf, now).Next; t.timer == nil || at.Before(t.timerAt) {
 		t.armLocked(now, at)
 	}
+	return kind, *f
 }
 
 func sameFile(f *state.File, id erase.Identity) bool {
@@ -219,7 +235,8 @@ func (t *tracker) removed(root, rel string) {
 }
 
 func (t *tracker) retentionOf(f *state.File) retention.File {
-	return retention.File{FirstSeen: f.FirstSeen, Extensions: f.Extensions, Warned: f.Warned, FirstWarned: f.FirstWarned}
+	return retention.File{FirstSeen: f.FirstSeen, Extensions: f.Extensions, Warned: f.Warned,
+		FirstWarned: f.FirstWarned, FirstSent: f.FirstSent}
 }
 
 // tick gives the warnings and deletions that are due and sets the timer
@@ -254,13 +271,19 @@ func (t *tracker) tick() {
 	t.mu.Unlock()
 
 	for _, w := range warns {
-		rf := t.rules.Warned(t.retentionOf(&w.f), w.lead, now)
-		deleteAt := t.rules.DeleteAt(rf)
+		rf := t.retentionOf(&w.f)
+		// Handed to a desktop helper, the warning counts from when it is
+		// shown; with none, the audit event is all there is.
+		if t.warn(w.f, w.lead, t.rules.DeleteAt(t.rules.Warned(rf, w.lead, now))) {
+			rf = t.rules.Sent(rf, w.lead, now)
+		} else {
+			rf = t.rules.Warned(rf, w.lead, now)
+		}
 		t.audit.Event(audit.Warned).Str("path", w.f.Path()).Str("sha256", w.f.SHA256).Str("owner", w.f.Owner).
-			Int("records", w.f.Records).Dur("lead", w.lead).Time("delete_at", deleteAt).Send()
-		t.warn(w.f, w.lead, deleteAt)
+			Int("records", w.f.Records).Dur("lead", w.lead).Time("delete_at", t.rules.DeleteAt(rf)).
+			Bool("to_desktop", !rf.FirstSent.IsZero() && rf.FirstWarned.IsZero()).Send()
 		t.update(keyOf(&w.f), func(f *state.File) {
-			f.Warned, f.FirstWarned = rf.Warned, rf.FirstWarned
+			f.Warned, f.FirstWarned, f.FirstSent = rf.Warned, rf.FirstWarned, rf.FirstSent
 		})
 	}
 	for _, f := range dels {
@@ -306,6 +329,7 @@ func (t *tracker) delete(f state.File) {
 			Int("records", f.Records).Int64("bytes", rep.Bytes).Bool("overwritten", rep.Overwritten).
 			Str("note", rep.Note).Send()
 		t.forget(k)
+		t.notify(ipc.NoticeDeleted, f)
 		return
 	}
 	reason := erase.Reason(err)

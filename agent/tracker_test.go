@@ -89,7 +89,8 @@ func newHarness(t *testing.T, dir string, c *clock.Fake, fs *fakeFS) *harness {
 	tr := &tracker{
 		log: zerolog.Nop(), audit: audit.New(buf, c.Now), clock: c, rules: testRules, stateDir: dir,
 		inspect: fs.inspect, erase: fs.erase,
-		warn: func(state.File, time.Duration, time.Time) bool { return false },
+		warn:   func(state.File, time.Duration, time.Time) bool { return false },
+		notify: func(string, state.File) {},
 	}
 	require.NoError(t, tr.load())
 	return &harness{tracker: tr, clock: c, fs: fs, log: buf}

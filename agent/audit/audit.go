@@ -30,8 +30,9 @@ const (
 	EncryptionStatus = "encryption_status"
 	ConfigRejected   = "config_rejected"
 	// Beyond INTERFACE.md's list:
-	Unflagged    = "unflagged"     // a flagged file changed and is no longer personal data
-	StateCorrupt = "state_corrupt" // the state file could not be read and was set aside
+	Unflagged       = "unflagged"        // a flagged file changed and is no longer personal data
+	DeleteRequested = "delete_requested" // a user asked for their flagged file to go now
+	StateCorrupt    = "state_corrupt"    // the state file could not be read and was set aside
 )
 
 // Rotation: an office PC keeps about 50 MB of history.

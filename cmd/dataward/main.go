@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"dataward/agent"
+	"dataward/agent/desktop"
+	"dataward/agent/ipc"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -35,15 +38,22 @@ const usage = `usage: dataward <command> [flags]
   protect  FILE [--out FILE]        encrypt a file for sharing
   version
 
-Exit codes: 0 success or nothing found, 1 scan found personal data,
-2 usage or config error.`
+Exit codes: 0 success or nothing found, 1 scan found personal data (status:
+the agent is not running; other commands: failed), 2 usage or config error.`
 
 // Exit codes of INTERFACE.md.
 const (
 	exitOK    = 0
-	exitFound = 1
+	exitFound = 1 // scan found personal data; other commands: failed
 	exitUsage = 2
+	// exitNotRunning is status's answer when no agent answers.
+	exitNotRunning = 1
 )
+
+// agentMemoryLimit is the agent's soft memory limit (runtime/debug): well
+// under the 40 MB an idle agent may use, above what it needs watching
+// 10,000 files.
+const agentMemoryLimit = 28 << 20
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -98,6 +108,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		zerolog.TimeFieldFormat = time.RFC3339Nano
+		if os.Getenv("GOMEMLIMIT") == "" {
+			// The agent idles on every office PC: a soft limit makes the
+			// runtime hand memory freed after a burst back to the OS.
+			debug.SetMemoryLimit(agentMemoryLimit)
+		}
 		log := zerolog.New(stderr).With().Timestamp().Logger()
 		app, err := agent.New(cfg, agent.Options{Version: version, Log: log})
 		if err != nil {
@@ -109,7 +124,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitFound
 		}
 		return exitOK
-	case "status", "install", "uninstall", "start", "stop", "restart", "tray", "protect":
+	case "status":
+		cfg, err := agent.LoadConfig(fl["config"])
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward status: %v\n", err)
+			return exitUsage
+		}
+		err = agent.Status(ctx, agent.StatusOptions{JSON: fl["json"] == "true", Config: cfg, Now: time.Now(), Out: stdout})
+		if errors.Is(err, ipc.ErrNotRunning) {
+			fmt.Fprintf(stderr, "dataward status: the agent is not running (nothing answers on %s); start it with dataward start\n", cfg.Socket)
+			return exitNotRunning
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward status: %v\n", err)
+			return exitNotRunning
+		}
+		return exitOK
+	case "tray":
+		cfg, err := agent.LoadConfig(fl["config"])
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward tray: %v\n", err)
+			return exitUsage
+		}
+		log := zerolog.New(stderr).With().Timestamp().Logger()
+		err = agent.Tray(ctx, cfg, log)
+		if errors.Is(err, desktop.ErrAlreadyRunning) {
+			fmt.Fprintln(stderr, "dataward tray: already running in this session")
+			return exitOK
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "dataward tray: %v\n", err)
+			return exitFound
+		}
+		return exitOK
+	case "install", "uninstall", "start", "stop", "restart", "protect":
 		fmt.Fprintf(stderr, "dataward %s: not yet available in this build\n", cmd)
 		return exitUsage
 	}

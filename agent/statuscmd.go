@@ -1,0 +1,92 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dataward/agent/ipc"
+	"dataward/policy/config"
+)
+
+// StatusOptions are the arguments of `dataward status`.
+type StatusOptions struct {
+	JSON   bool
+	Config config.Config
+	Now    time.Time
+	Out    io.Writer
+}
+
+// Status asks the running agent for its posture and the caller's pending
+// deletions (everyone's for an administrator) and prints them. Its error
+// wraps ipc.ErrNotRunning when no agent answers.
+func Status(ctx context.Context, o StatusOptions) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := ipc.Dial(ctx, o.Config.Socket)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	st, err := c.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("asking the agent: %w", err)
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.Out)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(st)
+	}
+	w := &errWriter{w: o.Out}
+	w.printf("dataward %s, running since %s\n", st.Version, st.Started.Local().Format("Mon 2 Jan 15:04"))
+	w.printf("watching %d folder(s)\n", len(st.Watching))
+	for _, p := range st.Watching {
+		w.printf("  %s\n", p)
+	}
+	if len(st.Pending) == 0 {
+		w.printf("no flagged files waiting for deletion\n")
+	} else {
+		w.printf("%d flagged file(s) waiting for deletion:\n", len(st.Pending))
+	}
+	for _, p := range st.Pending {
+		due := p.DeleteAt
+		if due.IsZero() {
+			due = p.Deadline
+		}
+		w.printf("  %s  %s (%d people, %s)  deleted %s\n", filepath.Base(p.Path), p.Owner, p.Records,
+			joinSignals(p.Signals), dueIn(due, o.Now))
+	}
+	return w.err
+}
+
+// dueIn says when a deletion is due, for a person.
+func dueIn(at, now time.Time) string {
+	d := at.Sub(now).Round(time.Minute)
+	switch {
+	case d <= 0:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("in %d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("in %d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return "on " + at.Local().Format("Mon 2 Jan 15:04")
+}
+
+func joinSignals(s []string) string { return strings.Join(s, ", ") }
+
+// errWriter keeps the first write error, so printing can go on unchecked.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
