@@ -164,32 +164,45 @@ func (s *Server) Interrupt(error) {
 // n.Notice when zero. It never waits: a subscriber whose queue is full is
 // disconnected instead.
 func (s *Server) Notify(uid int, sid string, n Notice) (delivered bool) {
+	key := peerKey(uid, sid)
+	return s.push(n, func(c *conn) bool { return c.key == key }) > 0
+}
+
+// Broadcast pushes n to every subscribed connection, whoever it belongs to:
+// for news about the machine (disk encryption, USB), never about a file.
+// It returns how many connections took it.
+func (s *Server) Broadcast(n Notice) int {
+	return s.push(n, func(*conn) bool { return true })
+}
+
+// push queues n on the subscribed connections that match, without ever
+// waiting: a connection whose queue is full is dropped.
+func (s *Server) push(n Notice, match func(*conn) bool) (delivered int) {
 	if n.Notice == 0 {
 		n.Notice = s.notice.Add(1)
 	}
 	b, err := json.Marshal(n)
 	if err != nil {
 		s.log.Error().Err(err).Str("kind", n.Kind).Msg("encoding notice")
-		return false
+		return 0
 	}
 	b = append(b, '\n')
-	key := peerKey(uid, sid)
 	var full []*conn
 	s.mu.Lock()
 	for c := range s.conns {
-		if c.out == nil || c.key != key {
+		if c.out == nil || !match(c) {
 			continue
 		}
 		select {
 		case c.out <- b:
-			delivered = true
+			delivered++
 		default:
 			full = append(full, c)
 		}
 	}
 	s.mu.Unlock()
 	for _, c := range full {
-		s.log.Debug().Int("uid", uid).Str("sid", sid).Msg("dropping subscriber: queue full")
+		s.log.Debug().Str("kind", n.Kind).Msg("dropping subscriber: queue full")
 		c.close()
 	}
 	return delivered

@@ -300,6 +300,13 @@ func TestNotifyOnlyThatUsersSubscribers(t *testing.T) {
 	require.Equal(t, []string{"win 1"}, tw)
 	require.Equal(t, []uint64{42}, idw, "a caller's ID is kept")
 
+	// News about the machine goes to every subscriber.
+	require.Equal(t, 4, s.Broadcast(Notice{Kind: NoticePosture, Title: "disk"}))
+	for _, br := range []*bufio.Reader{jane1, jane2, tom1, win1} {
+		got, _ := titles(br, 1)
+		require.Equal(t, []string{"disk"}, got)
+	}
+
 	// The unsubscribed connection got nothing: its next line answers its
 	// request.
 	br := bufio.NewReader(janePlain)
