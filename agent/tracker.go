@@ -274,14 +274,15 @@ func (t *tracker) tick() {
 		rf := t.retentionOf(&w.f)
 		// Handed to a desktop helper, the warning counts from when it is
 		// shown; with none, the audit event is all there is.
-		if t.warn(w.f, w.lead, t.rules.DeleteAt(t.rules.Warned(rf, w.lead, now))) {
+		toDesktop := t.warn(w.f, w.lead, t.rules.DeleteAt(t.rules.Warned(rf, w.lead, now)))
+		if toDesktop {
 			rf = t.rules.Sent(rf, w.lead, now)
 		} else {
 			rf = t.rules.Warned(rf, w.lead, now)
 		}
 		t.audit.Event(audit.Warned).Str("path", w.f.Path()).Str("sha256", w.f.SHA256).Str("owner", w.f.Owner).
 			Int("records", w.f.Records).Dur("lead", w.lead).Time("delete_at", t.rules.DeleteAt(rf)).
-			Bool("to_desktop", !rf.FirstSent.IsZero() && rf.FirstWarned.IsZero()).Send()
+			Bool("to_desktop", toDesktop).Send()
 		t.update(keyOf(&w.f), func(f *state.File) {
 			f.Warned, f.FirstWarned, f.FirstSent = rf.Warned, rf.FirstWarned, rf.FirstSent
 		})
