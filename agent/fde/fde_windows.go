@@ -1,0 +1,9 @@
+package fde
+
+import "context"
+
+func (c *Checker) check(ctx context.Context) ([]Volume, error) {
+	return checkBitLocker(ctx, c.run)
+}
+
+func dirEncrypted(string) (bool, error) { return false, nil }
