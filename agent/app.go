@@ -12,6 +12,7 @@ import (
 
 	"dataward/agent/audit"
 	"dataward/agent/erase"
+	"dataward/agent/fde"
 	"dataward/agent/ipc"
 	"dataward/agent/state"
 	"dataward/clock"
@@ -57,6 +58,7 @@ type App struct {
 	w     *downloads.Watcher
 	srv   *ipc.Server
 	start time.Time
+	enc   *encryptionCheck
 
 	mu   sync.Mutex
 	done chan error
@@ -102,6 +104,17 @@ func New(cfg config.Config, opt Options) (*App, error) {
 	if err := a.tr.load(); err != nil {
 		al.Close()
 		return nil, err
+	}
+	a.enc = &encryptionCheck{
+		log:     opt.Log.With().Str("component", "fde").Logger(),
+		audit:   al,
+		clock:   opt.Clock,
+		every:   cfg.Encryption.CheckEvery.D(),
+		require: cfg.Encryption.Require,
+		check:   fde.New(fde.Options{}).Check,
+		tell:    a.broadcast,
+		stop:    newStopper(),
+		wake:    make(chan struct{}, 1),
 	}
 	a.w = downloads.New(downloads.Options{
 		System:     downloads.System{Root: opt.SystemRoot},
@@ -150,6 +163,7 @@ func (a *App) Start() error {
 	a.stop = newStopper()
 	g := &group{log: a.log}
 	g.add("ipc", srv.Execute, srv.Interrupt)
+	g.add("encryption", a.enc.execute, a.enc.stop.stop)
 	g.add("downloads", a.w.Execute, a.w.Interrupt)
 	g.add("tracker", func() error {
 		a.tr.tick()
@@ -252,6 +266,14 @@ func (a *App) notify(kind string, f state.File) {
 	}
 }
 
+// broadcast tells every desktop helper news about the machine.
+func (a *App) broadcast(n ipc.Notice) int {
+	if srv := a.server(); srv != nil {
+		return srv.Broadcast(n)
+	}
+	return 0
+}
+
 func (a *App) server() *ipc.Server {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -263,7 +285,7 @@ type handler struct{ a *App }
 
 func (h handler) Status(p ipc.Peer) ipc.Status {
 	st := ipc.Status{Version: h.a.opt.Version, Started: h.a.start, Watching: []string{},
-		Pending: h.a.tr.pendingFor(p), Encryption: []ipc.Volume{}, USB: []ipc.Volume{}}
+		Pending: h.a.tr.pendingFor(p), Encryption: h.a.enc.volumes(), USB: []ipc.Volume{}}
 	for _, r := range h.a.w.Roots() {
 		if p.Admin || (p.UID >= 0 && p.UID == r.UID) || (r.UID < 0 && p.User != "" && p.User == r.User) {
 			st.Watching = append(st.Watching, r.Path)

@@ -21,7 +21,8 @@ type StatusOptions struct {
 	Out    io.Writer
 }
 
-// Status asks the running agent for its posture and the caller's pending
+// Status asks the running agent for its posture (disk encryption, the
+// watched folders) and the caller's pending
 // deletions (everyone's for an administrator) and prints them. Its error
 // wraps ipc.ErrNotRunning when no agent answers.
 func Status(ctx context.Context, o StatusOptions) error {
@@ -46,6 +47,19 @@ func Status(ctx context.Context, o StatusOptions) error {
 	w.printf("watching %d folder(s)\n", len(st.Watching))
 	for _, p := range st.Watching {
 		w.printf("  %s\n", p)
+	}
+	for _, v := range st.Encryption {
+		state := strings.ReplaceAll(v.State, "_", " ")
+		if v.Method != "" {
+			state += " (" + v.Method + ")"
+		}
+		if v.Percent > 0 {
+			state += fmt.Sprintf(", %d%%", v.Percent)
+		}
+		w.printf("disk %s (%s): %s\n", v.Mount, v.Role, state)
+		if v.State != "encrypted" && v.Fix != "" {
+			w.printf("  to fix: %s\n", v.Fix)
+		}
 	}
 	if len(st.Pending) == 0 {
 		w.printf("no flagged files waiting for deletion\n")

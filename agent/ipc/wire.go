@@ -98,10 +98,14 @@ type Status struct {
 
 // Volume is one volume's posture (disk encryption or USB blocking).
 type Volume struct {
-	Mount  string `json:"mount"`
-	State  string `json:"state"`
-	Method string `json:"method,omitempty"`
-	Fix    string `json:"fix,omitempty"`
+	Mount   string `json:"mount"`
+	Device  string `json:"device,omitempty"`
+	Role    string `json:"role,omitempty"` // system, home, data
+	State   string `json:"state"`
+	Method  string `json:"method,omitempty"`
+	Percent int    `json:"percent,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	Fix     string `json:"fix,omitempty"`
 }
 
 // Pending is one flagged file awaiting deletion.
