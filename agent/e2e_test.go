@@ -129,18 +129,22 @@ func (e *env) kill9() {
 
 type event map[string]any
 
-func (e *env) events() []event {
-	f, err := os.Open(e.audit)
+func (e *env) events() []event { return jsonLines[event](e.audit) }
+
+// jsonLines reads a file of JSON objects, one a line, as far as it is
+// written; a line being written is skipped.
+func jsonLines[T any](path string) []T {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	var out []event
+	var out []T
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var ev event
-		if json.Unmarshal(sc.Bytes(), &ev) == nil {
-			out = append(out, ev)
+		var v T
+		if json.Unmarshal(sc.Bytes(), &v) == nil {
+			out = append(out, v)
 		}
 	}
 	return out

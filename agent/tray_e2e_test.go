@@ -8,7 +8,6 @@ package agent_test
 // agent about the first user's file, and hostile clients hang on the socket.
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -159,20 +158,7 @@ func copyExecutable(t *testing.T, dir, path string) string {
 
 func records(t *testing.T, path string) []shown {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []shown
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var s shown
-		if json.Unmarshal(sc.Bytes(), &s) == nil {
-			out = append(out, s)
-		}
-	}
-	return out
+	return jsonLines[shown](path)
 }
 
 func TestE2ETrayShowsAndKeepsOnlyTheUsersOwnFiles(t *testing.T) {
