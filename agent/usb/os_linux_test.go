@@ -1,0 +1,3 @@
+package usb
+
+const isLinux = true

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package usb
+
+const isLinux = false
