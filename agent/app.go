@@ -14,6 +14,7 @@ import (
 	"dataward/agent/erase"
 	"dataward/agent/fde"
 	"dataward/agent/ipc"
+	"dataward/agent/routine"
 	"dataward/agent/state"
 	"dataward/clock"
 	"dataward/policy/classify"
@@ -180,7 +181,7 @@ func (a *App) Start() error {
 	a.audit.Event(audit.AgentStarted).Str("version", a.opt.Version).Int("flagged", len(a.tr.pending())).
 		Dur("retention", a.cfg.Retention.Personal.D()).Send()
 	a.done = make(chan error, 1)
-	goSafe(a.log, "group", func() { a.done <- g.run() })
+	routine.Go(a.log, "group", func() { a.done <- g.run() })
 	return nil
 }
 

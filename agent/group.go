@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // actor is one part of the running agent (oklog/run's model): Execute runs
@@ -34,7 +36,7 @@ func (g *group) run() error {
 	}
 	errs := make(chan error, len(g.actors))
 	for _, a := range g.actors {
-		goSafe(g.log, a.name, func() { errs <- g.execute(a) })
+		routine.Go(g.log, a.name, func() { errs <- g.execute(a) })
 	}
 	first := <-errs
 	for _, a := range g.actors {
@@ -59,20 +61,6 @@ func (g *group) execute(a actor) (err error) {
 		return fmt.Errorf("%s: %w", a.name, err)
 	}
 	return nil
-}
-
-// goSafe runs f in a goroutine that logs and recovers a panic, so that one
-// bad input cannot take the agent down. Every goroutine of the agent starts
-// here.
-func goSafe(log zerolog.Logger, name string, f func()) {
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				log.Error().Str("goroutine", name).Interface("panic", p).Bytes("stack", debug.Stack()).Msg("recovered panic")
-			}
-		}()
-		f()
-	}()
 }
 
 // stopper is an idempotent interrupt for actors that wait on a channel.

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dataward/agent/ipc"
+	"dataward/agent/routine"
 	"dataward/clock"
 )
 
@@ -57,7 +58,7 @@ func startBus(t *testing.T) string {
 		}
 	})
 	addr := make(chan string, 1)
-	goSafe(zerolog.Nop(), "bus address", func() {
+	routine.Go(zerolog.Nop(), "bus address", func() {
 		line, _ := bufio.NewReader(out).ReadString('\n')
 		addr <- strings.TrimSpace(line)
 	})
@@ -175,7 +176,7 @@ func runOnBus(t *testing.T, addr string, st ipc.Status) (*fakeAgent, *clock.Fake
 	t.Cleanup(func() { _ = notifier.Close() })
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	goSafe(log, "helper", func() {
+	routine.Go(log, "helper", func() {
 		done <- Run(ctx, Options{
 			Endpoint: "test", Clock: c, Log: log, Dial: dialer.dial, Notifier: notifier,
 			Extension: 24 * time.Hour, Lock: filepath.Join(t.TempDir(), "tray.lock"),

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dataward/agent/ipc"
+	"dataward/agent/routine"
 	"dataward/clock"
 )
 
@@ -281,7 +282,7 @@ func startLoop(t *testing.T, st ipc.Status, down bool) *helperRun {
 	h := newHelper(o, o.Log)
 	h.attach(r.view)
 	ctx, cancel := context.WithCancel(t.Context())
-	goSafe(o.Log, "test loop", func() { r.done <- h.loop(ctx) })
+	routine.Go(o.Log, "test loop", func() { r.done <- h.loop(ctx) })
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -10,6 +10,8 @@ import (
 	"github.com/esiqveland/notify"
 	"github.com/godbus/dbus/v5"
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // The freedesktop Notifications service, specification 1.2.
@@ -97,7 +99,7 @@ func (d *dbusNotifier) Notify(ctx context.Context, n Notification) error {
 		err    error
 	}
 	done := make(chan result, 1)
-	goSafe(d.log, "notify", func() {
+	routine.Go(d.log, "notify", func() {
 		id, server, err := d.send(conn, n)
 		done <- result{id, server, err}
 	})
@@ -177,7 +179,7 @@ func (d *dbusNotifier) ensureConn() (*dbus.Conn, error) {
 	}
 	ch := make(chan *dbus.Signal, 16)
 	conn.Signal(ch)
-	goSafe(d.log, "notification signals", func() { d.signals(ch) })
+	routine.Go(d.log, "notification signals", func() { d.signals(ch) })
 	d.conn = conn
 	return conn, nil
 }
@@ -210,7 +212,7 @@ func (d *dbusNotifier) signals(ch <-chan *dbus.Signal) {
 				continue
 			}
 			d.log.Debug().Str("action", key).Uint32("notification", id).Msg("notification action")
-			goSafe(d.log, "notification action", func() { f(key) })
+			routine.Go(d.log, "notification action", func() { f(key) })
 		case signalClosed:
 			d.mu.Lock()
 			if d.byPath[n.path] == id {

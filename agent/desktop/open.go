@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // ErrNotAbsolute reports a path that cannot be shown: only the agent's
@@ -58,7 +60,7 @@ func startDetached(log zerolog.Logger, cmd *exec.Cmd) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %w", filepath.Base(cmd.Path), err)
 	}
-	goSafe(log, "reap opener", func() {
+	routine.Go(log, "reap opener", func() {
 		if err := cmd.Wait(); err != nil {
 			log.Debug().Err(err).Str("command", filepath.Base(cmd.Path)).Msg("opener exited")
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dataward/agent/ipc"
+	"dataward/agent/routine"
 	"dataward/clock"
 )
 
@@ -28,7 +29,7 @@ func TestOneHelperPerSession(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	first := make(chan error, 1)
-	goSafe(opts.Log, "first helper", func() { first <- Run(ctx, opts) })
+	routine.Go(opts.Log, "first helper", func() { first <- Run(ctx, opts) })
 	dialer.next(t) // the first holds the lock
 
 	second, cancel2 := context.WithTimeout(t.Context(), wait)
@@ -47,7 +48,7 @@ func TestOneHelperPerSession(t *testing.T) {
 	// The lock went with the first helper.
 	third, cancel3 := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	goSafe(opts.Log, "third helper", func() { done <- Run(third, opts) })
+	routine.Go(opts.Log, "third helper", func() { done <- Run(third, opts) })
 	a := dialer.next(t)
 	a.expect(t, ipc.OpStatus, "")
 	cancel3()

@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/systray"
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // runSystray runs the helper's loop in a goroutine and fyne.io/systray's
@@ -17,7 +19,7 @@ import (
 func runSystray(ctx context.Context, log zerolog.Logger, h *helper) error {
 	ready := make(chan struct{})
 	done := make(chan error, 1)
-	goSafe(log, "helper loop", func() {
+	routine.Go(log, "helper loop", func() {
 		err := errors.New("the helper loop panicked")
 		defer func() {
 			done <- err

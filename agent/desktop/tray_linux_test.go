@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dataward/agent/ipc"
+	"dataward/agent/routine"
 	"dataward/clock"
 )
 
@@ -96,7 +97,7 @@ func TestTrayOverDBus(t *testing.T) {
 	dialer := &fakeDialer{agents: make(chan *fakeAgent, 10), status: ipc.Status{Pending: []ipc.Pending{canvass, members}}}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	goSafe(log, "helper", func() {
+	routine.Go(log, "helper", func() {
 		done <- Run(ctx, Options{
 			Endpoint: "test", Clock: clock.NewFake(now), Log: log, Dial: dialer.dial, Notifier: newFakeNotifier(),
 			Tray: true, Extension: 24 * time.Hour, Lock: filepath.Join(t.TempDir(), "tray.lock"),
@@ -181,7 +182,7 @@ func TestTrayWithoutSessionBus(t *testing.T) {
 	dialer := &fakeDialer{agents: make(chan *fakeAgent, 10)}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	goSafe(log, "helper", func() {
+	routine.Go(log, "helper", func() {
 		done <- Run(ctx, Options{
 			Endpoint: "test", Clock: clock.NewFake(now), Log: log, Dial: dialer.dial, Notifier: newFakeNotifier(),
 			Tray: true, Lock: filepath.Join(t.TempDir(), "tray.lock"),

@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/systray"
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // trayCall calls f, logging a panic in the tray library instead of
@@ -101,7 +103,7 @@ func (v *systrayView) add(path string) *fileItem {
 	fi.keep = fi.item.AddSubMenuItem("", "")
 	fi.show = fi.item.AddSubMenuItem(LabelShowInFolder, "")
 	for key, it := range map[string]*systray.MenuItem{ActionDelete: fi.del, ActionKeep: fi.keep, ActionShow: fi.show} {
-		goSafe(v.log, "menu clicks", func() {
+		routine.Go(v.log, "menu clicks", func() {
 			for range it.ClickedCh { // closed by Remove
 				v.act(key, path)
 			}

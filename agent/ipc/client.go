@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // Client is the desktop helper's and `dataward status`'s end of the local
@@ -116,7 +118,7 @@ func (c *Client) Subscribe(ctx context.Context) (<-chan Notice, error) {
 	}
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	ch := make(chan Notice)
-	goSafe(*zerolog.Ctx(ctx), "ipc subscription", func() {
+	routine.Go(*zerolog.Ctx(ctx), "ipc subscription", func() {
 		defer close(ch)
 		defer stop()
 		defer c.forget(nc)

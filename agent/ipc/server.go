@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"dataward/agent/routine"
 )
 
 // Handler is what the agent implements. The server has identified the
@@ -433,20 +435,8 @@ func (s *Server) write(c *conn, b []byte) error {
 // logging a panic so that no client can take the agent down.
 func (s *Server) spawn(name string, f func()) {
 	s.wg.Add(1)
-	goSafe(s.log, name, func() {
+	routine.Go(s.log, name, func() {
 		defer s.wg.Done()
 		f()
 	})
-}
-
-// goSafe runs f in a goroutine that logs and recovers a panic.
-func goSafe(log zerolog.Logger, name string, f func()) {
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				log.Error().Str("goroutine", name).Interface("panic", r).Bytes("stack", debug.Stack()).Msg("recovered panic")
-			}
-		}()
-		f()
-	}()
 }
