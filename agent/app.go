@@ -4,23 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"dataward/agent/audit"
+	"dataward/agent/command"
 	"dataward/agent/erase"
 	"dataward/agent/fde"
 	"dataward/agent/ipc"
 	"dataward/agent/routine"
 	"dataward/agent/state"
+	"dataward/agent/usb"
 	"dataward/clock"
 	"dataward/policy/classify"
 	"dataward/policy/config"
 	"dataward/policy/retention"
 	"dataward/watchers/downloads"
+	"dataward/watchers/volumes"
 )
 
 // Timings of the daemon.
@@ -60,6 +65,8 @@ type App struct {
 	srv   *ipc.Server
 	start time.Time
 	enc   *encryptionCheck
+	vw    *volumes.Watcher
+	guard *usbGuard
 
 	mu   sync.Mutex
 	done chan error
@@ -117,6 +124,26 @@ func New(cfg config.Config, opt Options) (*App, error) {
 		stop:    newStopper(),
 		wake:    make(chan struct{}, 1),
 	}
+	a.vw = volumes.New(volumes.Options{Clock: opt.Clock, Log: opt.Log})
+	a.guard = &usbGuard{
+		log:        opt.Log.With().Str("component", "usb").Logger(),
+		audit:      al,
+		clock:      opt.Clock,
+		plat:       realUSB,
+		env:        usb.Env{Run: command.Run, Extra: cfg.USB.ExtraDevices},
+		allow:      rulesOfUSB(cfg.USB.Allow),
+		blockWrite: cfg.USB.BlockWrites,
+		scanVols:   cfg.Watch.Volumes,
+		inspect: func(ctx context.Context, root, rel string) (inspection, error) {
+			copt := copt
+			copt.Now = opt.Clock.Now()
+			return inspectFile(ctx, root, rel, copt)
+		},
+		tell:   a.broadcast,
+		events: a.vw.Events(),
+		stop:   newStopper(),
+		wake:   make(chan struct{}, 1),
+	}
 	a.w = downloads.New(downloads.Options{
 		System:     downloads.System{Root: opt.SystemRoot},
 		Find:       downloads.FindOptions{Downloads: cfg.Watch.Downloads, Extra: cfg.Watch.Paths},
@@ -166,6 +193,17 @@ func (a *App) Start() error {
 	g.add("ipc", srv.Execute, srv.Interrupt)
 	g.add("encryption", a.enc.execute, a.enc.stop.stop)
 	g.add("downloads", a.w.Execute, a.w.Interrupt)
+	g.add("volumes", func() error {
+		// Without the mount table the agent still guards Downloads; USB
+		// storage is then reported as not watched.
+		if err := a.vw.Execute(); err != nil {
+			a.log.Error().Err(err).Msg("not watching mounts: usb storage is not blocked")
+			a.guard.unavailable(err)
+			<-a.stop.done()
+		}
+		return nil
+	}, a.vw.Interrupt)
+	g.add("usb", a.guard.execute, a.guard.stop.stop)
 	g.add("tracker", func() error {
 		a.tr.tick()
 		<-a.stop.done()
@@ -286,7 +324,7 @@ type handler struct{ a *App }
 
 func (h handler) Status(p ipc.Peer) ipc.Status {
 	st := ipc.Status{Version: h.a.opt.Version, Started: h.a.start, Watching: []string{},
-		Pending: h.a.tr.pendingFor(p), Encryption: h.a.enc.volumes(), USB: []ipc.Volume{}}
+		Pending: h.a.tr.pendingFor(p), Encryption: h.a.enc.volumes(), USB: h.a.guard.status()}
 	for _, r := range h.a.w.Roots() {
 		if p.Admin || (p.UID >= 0 && p.UID == r.UID) || (r.UID < 0 && p.User != "" && p.User == r.User) {
 			st.Watching = append(st.Watching, r.Path)
@@ -309,7 +347,9 @@ func inspectFile(ctx context.Context, root, rel string, copt classify.Options) (
 	defer cancel()
 	var in inspection
 	id, err := erase.Inspect(root, rel, func(f *os.File, size int64) bool {
-		in.result = classify.Classify(ctx, f, size, copt)
+		cr := &countingReaderAt{r: f}
+		in.result = classify.Classify(ctx, cr, size, copt)
+		in.read = cr.n.Load()
 		if fi, err := f.Stat(); err == nil {
 			in.uid, in.owner = fileOwner(fi)
 		}
@@ -320,4 +360,17 @@ func inspectFile(ctx context.Context, root, rel string, copt classify.Options) (
 	}
 	in.id = id
 	return in, nil
+}
+
+// countingReaderAt counts the bytes read through it: what classifying a
+// file cost, for the volume scan's budget.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n atomic.Int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -61,6 +61,7 @@ func Status(ctx context.Context, o StatusOptions) error {
 			w.printf("  to fix: %s\n", v.Fix)
 		}
 	}
+	printVolumes(w, st.USB)
 	if len(st.Pending) == 0 {
 		w.printf("no flagged files waiting for deletion\n")
 	} else {
@@ -75,6 +76,50 @@ func Status(ctx context.Context, o StatusOptions) error {
 			joinSignals(p.Signals), dueIn(due, o.Now))
 	}
 	return w.err
+}
+
+// volumeStates says each USB volume state for a person.
+var volumeStates = map[string]string{
+	"read_only":   "read-only",
+	"not_blocked": "NOT read-only",
+	"allowed":     "writable (allowed by usb.allow)",
+	"writable":    "writable (usb.block_writes is off)",
+	"removable":   "removable media, not USB",
+	"unavailable": "NOT watched",
+}
+
+func printVolumes(w *errWriter, vols []ipc.Volume) {
+	if len(vols) == 0 {
+		w.printf("no usb storage mounted\n")
+		return
+	}
+	w.printf("usb storage:\n")
+	for _, v := range vols {
+		state := volumeStates[v.State]
+		if state == "" {
+			state = v.State
+		}
+		if v.Reason != "" {
+			state += ": " + v.Reason
+		}
+		dev := v.Device
+		if v.Vendor != "" || v.Product != "" {
+			dev += ", " + v.Vendor + ":" + v.Product
+		}
+		if dev != "" {
+			dev = " (" + dev + ")"
+		}
+		w.printf("  %s%s: %s\n", v.Mount, dev, state)
+		switch v.Scan {
+		case "done", "incomplete":
+			w.printf("    scan %s: %d file(s) with personal data\n", v.Scan, v.Personal)
+		case "queued", "scanning":
+			w.printf("    scan %s\n", v.Scan)
+		}
+		if v.Fix != "" {
+			w.printf("    to fix: %s\n", v.Fix)
+		}
+	}
 }
 
 // dueIn says when a deletion is due, for a person.

@@ -42,6 +42,7 @@ type inspection struct {
 	id     erase.Identity
 	owner  string
 	uid    int
+	read   int64 // bytes the classifier read
 }
 
 // tracker keeps the flagged files, their deadlines and the state file, and

@@ -33,6 +33,8 @@ const (
 	Unflagged       = "unflagged"        // a flagged file changed and is no longer personal data
 	DeleteRequested = "delete_requested" // a user asked for their flagged file to go now
 	StateCorrupt    = "state_corrupt"    // the state file could not be read and was set aside
+	USBBlockFailed  = "usb_block_failed" // a USB volume could not be made read-only: it is still writable
+	VolumeScanned   = "volume_scanned"   // a removable volume's scan ended: how many files, what was found
 )
 
 // Rotation: an office PC keeps about 50 MB of history.

@@ -106,6 +106,14 @@ type Volume struct {
 	Percent int    `json:"percent,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 	Fix     string `json:"fix,omitempty"`
+	// USB and removable volumes only: the device's IDs (what usb.allow
+	// matches) and what the volume scan found.
+	Vendor  string `json:"vendor,omitempty"`
+	Product string `json:"product,omitempty"`
+	Serial  string `json:"serial,omitempty"`
+	Scan    string `json:"scan,omitempty"` // scanning, done, incomplete, off
+	// Personal counts the files holding personal data the scan found.
+	Personal int `json:"personal_files,omitempty"`
 }
 
 // Pending is one flagged file awaiting deletion.

@@ -74,12 +74,26 @@ func Identify(sysRoot string, major, minor uint32, extra []string) (Device, erro
 			if ok, _ := path.Match(g, n); ok {
 				d.USB = true
 				d.Why = "extra_devices match " + g
+				d.Serial = ownSerial(sysRoot, diskDir)
 				return d, nil
 			}
 		}
 	}
 	d.Why = "no usb ancestor"
 	return d, nil
+}
+
+// ownSerial is the serial a device outside USB gives usb.allow to match:
+// the disk's own serial (virtio, some SCSI disks), its card's (SD and MMC
+// cards: device/serial), or for a loop device the file behind it, so that
+// an administrator can exempt one disk image.
+func ownSerial(root, diskDir string) string {
+	for _, a := range []string{"serial", "device/serial", "loop/backing_file"} {
+		if v := readAttr(root, diskDir+"/"+a); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // subsystem returns the base of the target of dir's subsystem link: "usb",

@@ -27,23 +27,32 @@ package usb
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Device is a block device and what Identify found out about it.
 type Device struct {
-	Name         string // the device asked about: sdb1, mmcblk0p1, loop3
-	Disk         string // the whole disk holding Name (Name itself for a disk): sdb
-	Partitions   []string
+	Name       string // the device asked about: sdb1, mmcblk0p1, loop3
+	Disk       string // the whole disk holding Name (Name itself for a disk): sdb
+	Partitions []string
+	// Node opens the device: /dev/sdb1, /dev/disk4s1, \\.\E:. Linux
+	// leaves it empty and opens /dev/<Name> under Env.SysRoot.
+	Node         string
 	Major, Minor uint32
 	USB          bool   // the device counts as USB mass storage
 	Vendor       string // idVendor of the USB device node, e.g. "0781"; "" when not USB
 	Product      string // idProduct, e.g. "5583"
-	Serial       string // the USB serial string; "" when the device has none
-	Removable    bool   // the disk's `removable` attribute: logged, never decisive
-	Why          string // why USB is what it is: "usb ancestor 1-1", "extra_devices match mmcblk*", "no usb ancestor"
+	// Serial is the USB serial string; "" when the device has none. A
+	// device that counts only through extra_devices has its own serial
+	// from sysfs instead (SD cards, virtio disks; a loop device's backing
+	// file).
+	Serial    string
+	Removable bool   // the disk's `removable` attribute: logged, never decisive
+	Why       string // why USB is what it is: "usb ancestor 1-1", "extra_devices match mmcblk*", "no usb ancestor"
 }
 
 // Rule allows a USB device to stay writable. An empty field matches
@@ -112,6 +121,13 @@ func RemountReadOnly(mountPoint string) error {
 		return fmt.Errorf("remounting %s read-only: %w", mountPoint, err)
 	}
 	return nil
+}
+
+// Refused reports whether err, from ProbeWrite, means the volume refuses
+// writes: a read-only file system, or access denied (Windows' removable
+// storage policy).
+func Refused(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) || writeProtected(err)
 }
 
 // ProbeWrite creates and removes a temporary file in dir, to verify a block:

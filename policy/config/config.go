@@ -166,12 +166,19 @@ func (c *Config) Validate() error {
 		check(d.Vendor == "" || hexID.MatchString(d.Vendor), key+".vendor", fmt.Sprintf("%q", d.Vendor), "4 hex digits, e.g. 0781")
 		check(d.Product == "" || hexID.MatchString(d.Product), key+".product", fmt.Sprintf("%q", d.Product), "4 hex digits, e.g. 5581")
 		check(d.Vendor != "" || d.Product != "" || d.Serial != "", key, "an empty entry", "at least one of vendor, product, serial")
+		check(plainText(d.Serial), key+".serial", fmt.Sprintf("%q", d.Serial), "printable text without quotes or backslashes")
 	}
 	for i, g := range c.USB.ExtraDevices {
 		_, err := path.Match(g, "")
-		check(err == nil && g != "" && !strings.Contains(g, "/"), fmt.Sprintf("usb.extra_devices[%d]", i), fmt.Sprintf("%q", g),
+		check(err == nil && g != "" && !strings.Contains(g, "/") && plainText(g), fmt.Sprintf("usb.extra_devices[%d]", i), fmt.Sprintf("%q", g),
 			"a device-name glob such as \"mmcblk*\" or \"loop*\"")
 	}
 	check(c.Encryption.CheckEvery >= Duration(time.Second), "encryption.check_every", c.Encryption.CheckEvery, "a duration of at least 1s, e.g. 1h")
 	return errors.Join(errs...)
+}
+
+// plainText reports whether s can be written into a udev rule as it is: no
+// quote, backslash or control character.
+func plainText(s string) bool {
+	return !strings.ContainsFunc(s, func(c rune) bool { return c == '"' || c == '\\' || c < ' ' || c == 0x7f })
 }

@@ -51,6 +51,7 @@ func TestParseErrorsNameKeyValueAndAllowed(t *testing.T) {
 		{"watch:\n  paths: [relative/dir]\n", []string{"watch.paths[0]", "relative/dir", "absolute"}},
 		{"retention:\n  warn_before: [1h, 100h]\n", []string{"retention.warn_before[1]", "100h", "no longer than retention.personal"}},
 		{"usb:\n  allow:\n    - {vendor: xyz}\n", []string{"usb.allow[0].vendor", "xyz", "4 hex digits"}},
+		{"usb:\n  allow:\n    - {serial: \"a\\\"b\"}\n", []string{"usb.allow[0].serial", "without quotes"}},
 		{"usb:\n  extra_devices: [\"[\"]\n", []string{"usb.extra_devices[0]", "glob"}},
 		{"version: 2\n", []string{"version", "2", "version 1"}},
 		{"colour: blue\n", []string{"config", `"colour"`, "allowed keys: version, watch"}},
