@@ -35,6 +35,7 @@ const (
 	StateCorrupt    = "state_corrupt"    // the state file could not be read and was set aside
 	USBBlockFailed  = "usb_block_failed" // a USB volume could not be made read-only: it is still writable
 	VolumeScanned   = "volume_scanned"   // a removable volume's scan ended: how many files, what was found
+	ConfigReloaded  = "config_reloaded"  // a changed config file was applied without a restart
 )
 
 // Rotation: an office PC keeps about 50 MB of history.

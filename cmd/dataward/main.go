@@ -114,12 +114,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			debug.SetMemoryLimit(agentMemoryLimit)
 		}
 		log := zerolog.New(stderr).With().Timestamp().Logger()
-		app, err := agent.New(cfg, agent.Options{Version: version, Log: log})
+		// SIGHUP, or a change of the file, applies an edited config.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		err = agent.Supervise(ctx, agent.SuperviseOptions{Path: configPath(fl["config"]), Config: cfg, Reload: hup},
+			agent.Options{Version: version, Log: log})
 		if err != nil {
-			fmt.Fprintf(stderr, "dataward run: %v\n", err)
-			return exitUsage
-		}
-		if err := app.Run(ctx); err != nil {
 			fmt.Fprintf(stderr, "dataward run: %v\n", err)
 			return exitFound
 		}
@@ -163,6 +164,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "dataward: unknown command %q (see dataward help)\n", cmd)
 	return exitUsage
+}
+
+// configPath is the config file in use: the one named, or the one in the
+// OS's config location if it exists ("" when the defaults are in use).
+func configPath(named string) string {
+	if named != "" {
+		return named
+	}
+	p := agent.DefaultPaths().Config
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return ""
 }
 
 // flagsOf lists the flags each command takes; true means it takes a value.
