@@ -24,6 +24,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"dataward/agent/ipc"
 )
@@ -214,17 +215,21 @@ func TestE2ETrayShowsAndKeepsOnlyTheUsersOwnFiles(t *testing.T) {
 	require.Eventually(t, func() bool { return len(records(t, record)) > 0 }, 10*time.Second, 20*time.Millisecond,
 		"notification server not up: %s", ndErr)
 
+	// A loop device stands in for a USB stick holding an export.
+	stick := newLoopStick(t, map[string][]byte{"Members.csv": members(25, "usb")})
+
 	// The agent, as root.
 	e := newEnv(t, "")
 	e.dl = dl
 	socket := filepath.Join(base, "dataward.sock")
 	cfg := fmt.Sprintf(`version: 1
-watch: {downloads: false, paths: [%q], volumes: false, settle: 200ms}
+watch: {downloads: false, paths: [%q], volumes: true, settle: 200ms}
 retention: {personal: 5s, warn_before: [3s], grace: 1s, extension: 4s, max_extensions: 1}
+usb: {extra_devices: [%q]}
 state_dir: %q
 audit_log: %q
 socket: %q
-`, dl, filepath.Join(e.dir, "state"), e.audit, socket)
+`, dl, stick.name, filepath.Join(e.dir, "state"), e.audit, socket)
 	require.NoError(t, os.WriteFile(e.config, []byte(cfg), 0o644))
 	e.start()
 
@@ -313,4 +318,26 @@ socket: %q
 	var status ipc.Status
 	require.NoError(t, json.Unmarshal(out, &status))
 	require.Contains(t, status.Watching, dl)
+
+	// The stick is mounted: the user is told it is read-only, and that it
+	// holds personal data.
+	mnt := stick.mount(t, base)
+	e.waitFor("usb_blocked", "", 5*time.Second)
+	e.waitFor("personal_on_volume", "Members.csv", 10*time.Second)
+	var usbNote, foundNote *shown
+	require.Eventually(t, func() bool {
+		for _, s := range records(t, record) {
+			switch {
+			case strings.Contains(s.Body, "USB storage is read-only on this PC: party policy"):
+				usbNote = &s
+			case strings.Contains(s.Summary, "Personal data found on USB storage"):
+				foundNote = &s
+			}
+		}
+		return usbNote != nil && foundNote != nil
+	}, 10*time.Second, 50*time.Millisecond, "no USB notifications; tray said: %s", trayErr.String())
+	require.Equal(t, "USB storage is read-only", usbNote.Summary)
+	require.Contains(t, foundNote.Body, "1 file(s) on "+filepath.Base(mnt)+" hold personal data: Members.csv")
+	e.stop()
+	require.NoError(t, unix.Unmount(mnt, 0))
 }
