@@ -75,6 +75,7 @@ var programs = map[string]map[string][]string{
 	"darwin": {
 		"diskutil":  {"/usr/sbin/diskutil"},
 		"fdesetup":  {"/usr/bin/fdesetup"},
+		"ioreg":     {"/usr/sbin/ioreg"},
 		"launchctl": {"/bin/launchctl"},
 	},
 	"windows": {

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin && !windows
 
 package volumes
 
@@ -10,9 +10,8 @@ import (
 
 type osState struct{}
 
-// run has no source yet: macOS needs DiskArbitration or getfsstat(2),
-// Windows volume arrival notifications; a periodic re-read of either is
-// still to be written.
+// run has no mount table to read on the remaining OSes (the BSDs would
+// poll getfsstat(2) as macOS does).
 func (w *Watcher) run() error {
 	return fmt.Errorf("volumes: watching mounts on %s: %w", runtime.GOOS, errors.ErrUnsupported)
 }
