@@ -267,7 +267,9 @@ func (a *App) Stop() error {
 	if serr := a.tr.stop(); serr != nil {
 		err = errors.Join(err, serr)
 	}
-	a.audit.Event(audit.AgentStopped).Send()
+	if done != nil {
+		a.audit.Event(audit.AgentStopped).Send()
+	}
 	return errors.Join(err, a.audit.Close())
 }
 

@@ -216,3 +216,76 @@ func (c *configWatch) close() {
 	c.w.Close()
 	c.wg.Wait()
 }
+
+// Supervisor is Supervise as a service manager's program: Start returns
+// once the daemon runs (the Windows service control manager waits for
+// it), Stop ends it within stopTimeout.
+type Supervisor struct {
+	so   SuperviseOptions
+	opt  Options
+	exit func(error)
+
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// NewSupervisor returns a Supervisor; exit, if set, is called when the
+// daemon ends by itself (an actor failed), with its error.
+func NewSupervisor(so SuperviseOptions, opt Options, exit func(error)) *Supervisor {
+	return &Supervisor{so: so, opt: opt, exit: exit}
+}
+
+// Start starts the daemon and returns once it runs, or with the error
+// that stopped it from starting.
+func (s *Supervisor) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done != nil {
+		return errors.New("already started")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	var once sync.Once
+	so := s.so
+	so.Started = func(a *App) {
+		once.Do(func() { close(started) })
+		if s.so.Started != nil {
+			s.so.Started(a)
+		}
+	}
+	done := make(chan error, 1)
+	s.cancel, s.done = cancel, done
+	routine.Go(s.opt.Log, "supervise", func() {
+		err := Supervise(ctx, so, s.opt)
+		if ctx.Err() == nil && s.exit != nil {
+			s.exit(err)
+		}
+		done <- err
+	})
+	select {
+	case <-started:
+		return nil
+	case err := <-done:
+		done <- err
+		return err
+	}
+}
+
+// Stop stops the daemon and returns its error.
+func (s *Supervisor) Stop() error {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	cancel()
+	select {
+	case err := <-done:
+		done <- err
+		return err
+	case <-time.After(stopTimeout + 5*time.Second):
+		return fmt.Errorf("the agent did not stop within %s", stopTimeout+5*time.Second)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dataward/agent/ipc"
+	"dataward/policy/config"
 )
 
 // auditEvents reads the audit log at path as far as it is written.
@@ -143,4 +144,35 @@ func TestSuperviseReloadsAChangedConfigAndKeepsTheOldOnABadOne(t *testing.T) {
 		t.Fatal("Supervise did not return")
 	}
 	require.Equal(t, countEvents(auditLog, "agent_started"), countEvents(auditLog, "agent_stopped"))
+}
+
+func TestSupervisorStartsAndStops(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := supervisedConfig(t, dir)
+	s := NewSupervisor(SuperviseOptions{Config: cfg}, Options{Version: "test", Log: zerolog.Nop()}, nil)
+	require.NoError(t, s.Start())
+	c, err := ipc.Dial(t.Context(), cfg.Socket)
+	require.NoError(t, err, "Start returns once the agent serves")
+	c.Close()
+	require.Error(t, s.Start(), "started once")
+
+	// A second agent on the same socket cannot start, and says why.
+	other := NewSupervisor(SuperviseOptions{Config: cfg}, Options{Version: "test", Log: zerolog.Nop()}, nil)
+	require.ErrorIs(t, other.Start(), ipc.ErrInUse)
+
+	require.NoError(t, s.Stop())
+	require.Equal(t, 1, countEvents(cfg.AuditLog, "agent_stopped"))
+	_, err = ipc.Dial(t.Context(), cfg.Socket)
+	require.ErrorIs(t, err, ipc.ErrNotRunning)
+}
+
+func supervisedConfig(t *testing.T, dir string) config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Watch.Downloads, cfg.Watch.Volumes = false, false
+	cfg.StateDir = filepath.Join(dir, "state")
+	cfg.AuditLog = filepath.Join(dir, "audit.log")
+	cfg.Socket = filepath.Join(dir, "dataward.sock")
+	return cfg
 }
