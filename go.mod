@@ -11,6 +11,7 @@ require (
 	github.com/godbus/dbus/v5 v5.2.4
 	github.com/richardlehane/mscfb v1.0.9
 	github.com/rs/zerolog v1.35.1
+	github.com/sethvargo/go-diceware v0.6.0
 	github.com/stretchr/testify v1.12.1
 	github.com/ulikunitz/xz v0.5.15
 	github.com/xuri/excelize/v2 v2.11.1

@@ -158,7 +158,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitFound
 		}
 		return exitOK
-	case "install", "uninstall", "start", "stop", "restart", "protect":
+	case "protect":
+		if len(pos) != 1 {
+			fmt.Fprintln(stderr, "dataward protect: name one file to encrypt, e.g. dataward protect members.csv")
+			return exitUsage
+		}
+		if err := agent.Protect(ctx, agent.ProtectOptions{In: pos[0], Out: fl["out"], Stdout: stdout}); err != nil {
+			fmt.Fprintf(stderr, "dataward protect: %v\n", err)
+			return exitFound
+		}
+		return exitOK
+	case "install", "uninstall", "start", "stop", "restart":
 		fmt.Fprintf(stderr, "dataward %s: not yet available in this build\n", cmd)
 		return exitUsage
 	}

@@ -74,3 +74,46 @@ func TestParseFlagsAnywhere(t *testing.T) {
 	_, _, err = parseFlags("scan", []string{"--json=yes"})
 	require.Error(t, err)
 }
+
+// TestProtectThenScan is the newcomer's path: protect an export, and the
+// result is what scan calls encrypted; the original is untouched.
+func TestProtectThenScan(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../testdata/sample/Members (3).csv")
+	require.NoError(t, err)
+	in := filepath.Join(dir, "members.csv")
+	require.NoError(t, os.WriteFile(in, src, 0o600))
+
+	var out, errb bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"protect", in}, &out, &errb), errb.String())
+	protected := filepath.Join(dir, "members.protected.xlsx")
+	require.Contains(t, out.String(), protected)
+	require.Contains(t, out.String(), "never by e-mail")
+	require.Contains(t, out.String(), "Download – Use – Delete")
+	lines := strings.Split(out.String(), "\n")
+	var pass string
+	for i, l := range lines {
+		if strings.HasPrefix(l, "Password, for this file only") {
+			pass = strings.TrimSpace(lines[i+2])
+		}
+	}
+	require.Len(t, strings.Split(pass, "-"), 6, "six words: %q", pass)
+
+	out.Reset()
+	require.Equal(t, exitOK, run([]string{"scan", protected}, &out, &errb), out.String())
+	require.True(t, strings.HasPrefix(out.String(), "encrypted"), out.String())
+	kept, err := os.ReadFile(in)
+	require.NoError(t, err)
+	require.Equal(t, src, kept, "the original is left as it was")
+
+	// Again: a new name and a new password; an --out that exists is refused.
+	out.Reset()
+	require.Equal(t, exitOK, run([]string{"protect", in}, &out, &errb), errb.String())
+	require.NotContains(t, out.String(), pass)
+	require.FileExists(t, filepath.Join(dir, "members.protected-2.xlsx"))
+	errb.Reset()
+	require.Equal(t, exitFound, run([]string{"protect", in, "--out", protected}, &out, &errb))
+	require.Contains(t, errb.String(), "already exists")
+	require.Equal(t, exitUsage, run([]string{"protect"}, &out, &errb))
+}
