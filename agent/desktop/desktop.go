@@ -64,6 +64,10 @@ type Options struct {
 	// Extension is what one "keep it longer" adds (retention.extension),
 	// for the menu's label; 24 h when zero.
 	Extension time.Duration
+	// Protect encrypts the flagged file at path for sharing, as `dataward
+	// protect` does, and returns the encrypted file's path and the message
+	// that shows its one-time password; nil leaves the menu item out.
+	Protect func(ctx context.Context, path string) (out string, m Message, err error)
 	// Lock names the one-helper-per-session lock: a file on Unix, a mutex
 	// name on Windows. Empty: the session's default.
 	Lock string

@@ -290,6 +290,10 @@ func (h *helper) refresh(ctx context.Context, a Agent) {
 func (h *helper) perform(ctx context.Context, a Agent, act action) {
 	log := h.log.With().Str("action", act.key).Str("path", act.path).Logger()
 	log.Info().Msg("user chose")
+	if act.key == ActionProtect {
+		h.protect(ctx, act)
+		return
+	}
 	if act.key == ActionShow {
 		if err := showInFolder(h.log, act.path); err != nil {
 			log.Warn().Err(err).Msg("showing the file's folder")
@@ -372,4 +376,29 @@ func agentReason(err error, path string) string {
 		msg += "."
 	}
 	return msg
+}
+
+// protect encrypts a flagged file for sharing, in the user's own process
+// (the file is theirs), shows the encrypted file in its folder and the
+// one-time password in a notification kept on screen until dismissed. The
+// password is shown there and nowhere else: not logged, not kept.
+func (h *helper) protect(ctx context.Context, act action) {
+	log := h.log.With().Str("action", act.key).Str("path", act.path).Logger()
+	if h.o.Protect == nil || !h.isPending(act.path) {
+		h.notifyRefused(ctx, act, "Only a file dataward flagged can be encrypted from this menu; use dataward protect for others.")
+		return
+	}
+	out, msg, err := h.o.Protect(ctx, act.path)
+	if err != nil {
+		log.Warn().Err(err).Msg("encrypting for sharing")
+		h.notifyRefused(ctx, act, err.Error())
+		return
+	}
+	log.Info().Str("out", out).Msg("encrypted for sharing")
+	if err := showInFolder(h.log, out); err != nil {
+		log.Warn().Err(err).Msg("showing the encrypted file's folder")
+	}
+	if err := h.notify(ctx, Notification{Message: msg, Path: out, Urgent: true}); err != nil {
+		log.Warn().Err(err).Msg("notification not shown")
+	}
 }

@@ -23,6 +23,7 @@ const policyName = "the party's Download – Use – Delete policy"
 const (
 	LabelDeleteNow    = "Delete now"
 	LabelShowInFolder = "Show in folder"
+	LabelProtect      = "Encrypt a file for sharing…"
 	LabelNotRunning   = "dataward agent not running"
 	LabelNothing      = "No files to be deleted"
 )
@@ -101,7 +102,7 @@ func extendedMessage(p ipc.Pending, now time.Time) Message {
 // refusedMessage reports that the agent refused or could not be asked to
 // do what the user chose; reason is the agent's own words.
 func refusedMessage(key, path, reason string) Message {
-	verb := map[string]string{ActionKeep: "keep", ActionDelete: "delete", ActionShow: "show"}[key]
+	verb := map[string]string{ActionKeep: "keep", ActionDelete: "delete", ActionShow: "show", ActionProtect: "encrypt"}[key]
 	if verb == "" {
 		verb = "act on"
 	}

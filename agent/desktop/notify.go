@@ -46,6 +46,8 @@ const (
 	ActionKeep   = "keep"
 	ActionDelete = "delete"
 	ActionShow   = "show"
+	// ActionProtect encrypts the file for sharing (tray menu only).
+	ActionProtect = "protect"
 )
 
 // NewNotifier returns this OS's notifier.

@@ -37,7 +37,7 @@ func runSystray(ctx context.Context, log zerolog.Logger, h *helper) error {
 		}()
 		err = h.loop(ctx)
 	})
-	v := &systrayView{log: log, act: h.act}
+	v := &systrayView{log: log, act: h.act, protect: h.o.Protect != nil}
 	trayCall(log, func() {
 		systray.Run(func() {
 			v.build()

@@ -33,7 +33,7 @@ func runTray(ctx context.Context, log zerolog.Logger, h *helper) error {
 	// the item and returns; the menu is built after it.
 	start, end := systray.RunWithExternalLoop(nil, nil)
 	trayCall(log, start)
-	v := &systrayView{log: log, act: h.act}
+	v := &systrayView{log: log, act: h.act, protect: h.o.Protect != nil}
 	trayCall(log, func() {
 		v.build()
 		h.attach(v)

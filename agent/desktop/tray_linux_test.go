@@ -97,10 +97,17 @@ func TestTrayOverDBus(t *testing.T) {
 	dialer := &fakeDialer{agents: make(chan *fakeAgent, 10), status: ipc.Status{Pending: []ipc.Pending{canvass, members}}}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
+	notes := newFakeNotifier()
+	protected := make(chan string, 1)
 	routine.Go(log, "helper", func() {
 		done <- Run(ctx, Options{
-			Endpoint: "test", Clock: clock.NewFake(now), Log: log, Dial: dialer.dial, Notifier: newFakeNotifier(),
+			Endpoint: "test", Clock: clock.NewFake(now), Log: log, Dial: dialer.dial, Notifier: notes,
 			Tray: true, Extension: 24 * time.Hour, Lock: filepath.Join(t.TempDir(), "tray.lock"),
+			Protect: func(_ context.Context, path string) (string, Message, error) {
+				protected <- path
+				return "/nonexistent/Members.protected.xlsx", Message{Title: "Encrypted for sharing: Members.protected.xlsx",
+					Body: "Password, for this file only: alpha-bravo"}, nil
+			},
 		})
 	})
 	a := dialer.next(t)
@@ -125,7 +132,7 @@ func TestTrayOverDBus(t *testing.T) {
 		}
 		root = decodeMenu(layout.ID, layout.Props, layout.Children)
 		m, ok := root.find("Members.csv")
-		return ok && len(m.children) == 3
+		return ok && len(m.children) == 4
 	}, wait, 20*time.Millisecond)
 
 	status, ok := root.find("dataward: 2 files to be deleted")
@@ -134,8 +141,8 @@ func TestTrayOverDBus(t *testing.T) {
 	require.Equal(t, "Members.csv — deleted in 2 h 5 min", root.children[2].label, "soonest first")
 	require.Equal(t, "Canvass.xlsx — deleted in 2 d", root.children[3].label)
 	m, _ := root.find("Members.csv")
-	require.Equal(t, []string{"Delete now", "Keep for another 1 day", "Show in folder"},
-		[]string{m.children[0].label, m.children[1].label, m.children[2].label})
+	require.Equal(t, []string{"Delete now", "Keep for another 1 day", "Show in folder", "Encrypt a file for sharing…"},
+		[]string{m.children[0].label, m.children[1].label, m.children[2].label, m.children[3].label})
 	c, _ := root.find("Canvass.xlsx")
 	require.False(t, c.children[1].visible, "no extension left: no keep item")
 
@@ -154,6 +161,21 @@ func TestTrayOverDBus(t *testing.T) {
 	a.expect(t, ipc.OpExtend, members.Path)
 	click(m.children[0].id)
 	a.expect(t, ipc.OpDeleteNow, members.Path)
+
+	// "Encrypt a file for sharing…" protects the file and shows its
+	// password in a notification that stays until dismissed.
+	click(m.children[3].id)
+	select {
+	case p := <-protected:
+		require.Equal(t, members.Path, p)
+	case <-time.After(wait):
+		t.Fatal("the file was not protected")
+	}
+	shown := notes.next(t)
+	for shown.Title != "Encrypted for sharing: Members.protected.xlsx" {
+		shown = notes.next(t) // the earlier choices' notifications come first
+	}
+	require.True(t, shown.Urgent)
 
 	// The agent goes away: the menu says so.
 	a.drop()

@@ -32,6 +32,8 @@ func trayCall(log zerolog.Logger, f func()) {
 type systrayView struct {
 	log zerolog.Logger
 	act func(key, path string)
+	// protect offers "Encrypt a file for sharing…" for each file.
+	protect bool
 
 	mu     sync.Mutex
 	status *systray.MenuItem
@@ -41,6 +43,7 @@ type systrayView struct {
 type fileItem struct {
 	path                  string
 	item, del, keep, show *systray.MenuItem
+	protect               *systray.MenuItem // nil without Options.Protect
 }
 
 func (v *systrayView) build() {
@@ -102,7 +105,12 @@ func (v *systrayView) add(path string) *fileItem {
 	fi.del = fi.item.AddSubMenuItem(LabelDeleteNow, "")
 	fi.keep = fi.item.AddSubMenuItem("", "")
 	fi.show = fi.item.AddSubMenuItem(LabelShowInFolder, "")
-	for key, it := range map[string]*systray.MenuItem{ActionDelete: fi.del, ActionKeep: fi.keep, ActionShow: fi.show} {
+	items := map[string]*systray.MenuItem{ActionDelete: fi.del, ActionKeep: fi.keep, ActionShow: fi.show}
+	if v.protect {
+		fi.protect = fi.item.AddSubMenuItem(LabelProtect, "")
+		items[ActionProtect] = fi.protect
+	}
+	for key, it := range items {
 		routine.Go(v.log, "menu clicks", func() {
 			for range it.ClickedCh { // closed by Remove
 				v.act(key, path)
