@@ -1,0 +1,5 @@
+//go:build !unix && !windows
+
+package installer
+
+func checkConfigPerms(string) error { return errUnsupportedOS }
