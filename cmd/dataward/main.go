@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -20,6 +21,9 @@ import (
 	"dataward/agent"
 	"dataward/agent/desktop"
 	"dataward/agent/ipc"
+	"dataward/agent/usb"
+	"dataward/installer"
+	"dataward/policy/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -113,14 +117,37 @@ func run(args []string, stdout, stderr io.Writer) int {
 			// runtime hand memory freed after a burst back to the OS.
 			debug.SetMemoryLimit(agentMemoryLimit)
 		}
-		log := zerolog.New(stderr).With().Timestamp().Logger()
+		path := configPath(fl["config"])
+		if path != "" {
+			// A root daemon must not take its policy from a file others
+			// can change.
+			if err := installer.CheckConfigPerms(path); err != nil {
+				fmt.Fprintf(stderr, "dataward run: %v\n", err)
+				return exitUsage
+			}
+		}
+		// Warnings and errors go to the OS log too (journald through
+		// syslog, the Event Log, the unified log); RunService adds the
+		// lifecycle.
+		out := stderr
+		if w, err := installer.NewSystemLogWriter(installer.ServiceName, zerolog.WarnLevel); err == nil {
+			out = zerolog.MultiLevelWriter(stderr, w)
+		}
+		log := zerolog.New(out).With().Timestamp().Logger()
 		// SIGHUP, or a change of the file, applies an edited config.
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		defer signal.Stop(hup)
-		err = agent.Supervise(ctx, agent.SuperviseOptions{Path: configPath(fl["config"]), Config: cfg, Reload: hup},
-			agent.Options{Version: version, Log: log})
-		if err != nil {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var exitErr error
+		sup := agent.NewSupervisor(agent.SuperviseOptions{Path: path, Config: cfg, Reload: hup,
+			Check: installer.CheckConfigPerms}, agent.Options{Version: version, Log: log},
+			func(err error) { exitErr = err; cancel() })
+		// Under the service manager (the Windows SCM answers through it)
+		// and from a terminal alike.
+		err = installer.RunService(ctx, installer.ServiceName, sup, log)
+		if err = errors.Join(err, exitErr); err != nil {
 			fmt.Fprintf(stderr, "dataward run: %v\n", err)
 			return exitFound
 		}
@@ -169,11 +196,69 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	case "install", "uninstall", "start", "stop", "restart":
-		fmt.Fprintf(stderr, "dataward %s: not yet available in this build\n", cmd)
-		return exitUsage
+		return manage(ctx, cmd, fl["config"], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "dataward: unknown command %q (see dataward help)\n", cmd)
 	return exitUsage
+}
+
+// manage installs, removes and controls the service.
+func manage(ctx context.Context, cmd, cfgFile string, stdout, stderr io.Writer) int {
+	opt := installer.Options{ConfigFile: cfgFile, Version: version, Out: stdout,
+		ReleaseUSB: func(ctx context.Context) error { return usb.Release(ctx, usb.Env{}) }}
+	var err error
+	switch cmd {
+	case "install":
+		if opt.UdevRule, err = udevRule(cfgFile); err != nil {
+			fmt.Fprintf(stderr, "dataward install: %v\n", err)
+			return exitUsage
+		}
+		err = installer.Install(ctx, opt)
+	case "uninstall":
+		err = installer.Uninstall(ctx, opt)
+	case "start":
+		err = installer.Start(ctx, opt)
+	case "stop":
+		err = installer.Stop(ctx, opt)
+	case "restart":
+		err = installer.Restart(ctx, opt)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "dataward %s: %v\n", cmd, err)
+		if errors.Is(err, installer.ErrNotPrivileged) || errors.Is(err, config.ErrInvalid) {
+			return exitUsage
+		}
+		return exitFound
+	}
+	return exitOK
+}
+
+// udevRule renders the udev rule for the config being installed: the one
+// named, else the one installed, else the defaults. It is nil where there
+// is no udev (not Linux).
+func udevRule(cfgFile string) ([]byte, error) {
+	if runtime.GOOS != "linux" {
+		return nil, nil
+	}
+	cfg, err := agent.LoadConfig(cfgFile)
+	if err != nil {
+		return nil, err
+	}
+	blockdev := ""
+	for _, p := range []string{"/usr/sbin/blockdev", "/sbin/blockdev"} {
+		if _, err := os.Stat(p); err == nil {
+			blockdev = p
+			break
+		}
+	}
+	if blockdev == "" {
+		return nil, errors.New("blockdev (util-linux) not found: USB disks could not be made read-only as they arrive")
+	}
+	allow := make([]usb.Rule, 0, len(cfg.USB.Allow))
+	for _, a := range cfg.USB.Allow {
+		allow = append(allow, usb.Rule{Vendor: a.Vendor, Product: a.Product, Serial: a.Serial})
+	}
+	return usb.UdevRule(blockdev, allow, cfg.USB.ExtraDevices)
 }
 
 // configPath is the config file in use: the one named, or the one in the
