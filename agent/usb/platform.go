@@ -25,6 +25,9 @@ import (
 //	func enforce(ctx context.Context, env Env) error
 //	func release(ctx context.Context, env Env) error
 //
+//	// machinePolicy says whether enforce sets anything machine-wide.
+//	const machinePolicy bool
+//
 //	// writeProtected reports whether err is the OS's own "write
 //	// protected" error besides EROFS and EACCES (refused_*.go).
 //	func writeProtected(err error) bool
@@ -90,6 +93,10 @@ func Enforce(ctx context.Context, env Env) error {
 	}
 	return nil
 }
+
+// MachinePolicy reports whether Enforce sets anything machine-wide that
+// Release must give back at uninstall (Windows' policy value).
+func MachinePolicy() bool { return machinePolicy }
 
 // Release removes what Enforce set, for uninstall.
 func Release(ctx context.Context, env Env) error {

@@ -53,5 +53,7 @@ func block(_ context.Context, env Env, d Device, m Mount) (string, error) {
 	return how, errors.Join(errs...)
 }
 
+const machinePolicy = false
+
 func enforce(context.Context, Env) error { return nil }
 func release(context.Context, Env) error { return nil }

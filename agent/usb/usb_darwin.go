@@ -96,5 +96,7 @@ func block(ctx context.Context, env Env, d Device, m Mount) (string, error) {
 	return how, nil
 }
 
+const machinePolicy = false
+
 func enforce(context.Context, Env) error { return nil }
 func release(context.Context, Env) error { return nil }

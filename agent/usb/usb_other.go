@@ -9,6 +9,8 @@ import (
 	"runtime"
 )
 
+const machinePolicy = false
+
 var errUnsupported = fmt.Errorf("usb blocking on %s: %w", runtime.GOOS, errors.ErrUnsupported)
 
 func setReadOnly(string, bool) error  { return errUnsupported }

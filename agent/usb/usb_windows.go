@@ -188,6 +188,9 @@ func readOnlyDisk(letter string) error {
 	return nil
 }
 
+// machinePolicy: enforce sets the Removable Disks policy value.
+const machinePolicy = true
+
 // policyAccess opens the policy key in the 64-bit view whatever the
 // build.
 const policyAccess = registry.QUERY_VALUE | registry.SET_VALUE | registry.WOW64_64KEY

@@ -204,8 +204,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // manage installs, removes and controls the service.
 func manage(ctx context.Context, cmd, cfgFile string, stdout, stderr io.Writer) int {
-	opt := installer.Options{ConfigFile: cfgFile, Version: version, Out: stdout,
-		ReleaseUSB: func(ctx context.Context) error { return usb.Release(ctx, usb.Env{}) }}
+	opt := installer.Options{ConfigFile: cfgFile, Version: version, Out: stdout}
+	if usb.MachinePolicy() {
+		opt.ReleaseUSB = func(ctx context.Context) error { return usb.Release(ctx, usb.Env{}) }
+	}
 	var err error
 	switch cmd {
 	case "install":
