@@ -13,5 +13,6 @@ const trayTitle = ""
 func trayIcon() []byte { return icoFromPNG(iconPNG(), iconSize) }
 
 func runTray(ctx context.Context, log zerolog.Logger, h *helper) error {
+	leaveOwnConsole(log)
 	return runSystray(ctx, log, h)
 }
