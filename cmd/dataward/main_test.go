@@ -44,6 +44,10 @@ func TestUsageAndConfigErrors(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(bad, []byte("retention:\n  personal: soon\n"), 0o600))
+	// A config anyone may edit must not steer a root daemon.
+	open := filepath.Join(t.TempDir(), "open.yaml")
+	require.NoError(t, os.WriteFile(open, []byte("version: 1\n"), 0o600))
+	require.NoError(t, os.Chmod(open, 0o666))
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -55,6 +59,8 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{[]string{"scan", "--config"}, "needs a value"},
 		{[]string{"scan", "--config", bad, "."}, `retention.personal (line 2): "soon" is not a duration`},
 		{[]string{"scan", "--config", filepath.Join(t.TempDir(), "missing.yaml"), "."}, "reading config"},
+		{[]string{"run", "--config", open}, "writable by everyone (mode 0666); fix it with: sudo chown root"},
+		{[]string{"protect"}, "name one file to encrypt"},
 	} {
 		var out, errb bytes.Buffer
 		require.Equal(t, exitUsage, run(tc.args, &out, &errb), "%v", tc.args)
