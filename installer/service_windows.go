@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/kardianos/service"
+
+	"dataward/agent/routine"
 )
 
 // runUnder runs h as s until ctx ends or, under the service control
@@ -24,12 +26,12 @@ func runUnder(ctx context.Context, s service.Service, h *host) error {
 	// again (SetRecoveryActionsOnNonCrashFailures).
 	ran := make(chan struct{})
 	defer close(ran)
-	go func() {
+	routine.Go(h.log, "service-stop", func() {
 		select {
 		case <-ctx.Done():
 			_ = within(context.Background(), stopTimeout, "stopping", s.Stop)
 		case <-ran:
 		}
-	}()
+	})
 	return s.Run()
 }
