@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"dataward/agent/audit"
+	"dataward/agent/command"
 	"dataward/agent/ipc"
 	"dataward/agent/routine"
 	"dataward/agent/usb"
@@ -613,4 +614,19 @@ func rulesOfUSB(allow []config.USBDevice) []usb.Rule {
 		rs = append(rs, usb.Rule{Vendor: a.Vendor, Product: a.Product, Serial: a.Serial})
 	}
 	return rs
+}
+
+// UdevRule renders the udev rule that keeps USB disks read-only as they
+// arrive, for cfg's usb.allow and usb.extra_devices (Linux; the installer
+// puts it in place). It returns nil where the OS has no udev (no blockdev
+// in its table of programs).
+func UdevRule(cfg config.Config) ([]byte, error) {
+	blockdev, err := command.Path("blockdev")
+	if errors.Is(err, command.ErrNotAllowed) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("USB disks could not be made read-only as they arrive: %w", err)
+	}
+	return usb.UdevRule(blockdev, rulesOfUSB(cfg.USB.Allow), cfg.USB.ExtraDevices)
 }

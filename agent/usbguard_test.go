@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,10 +19,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"dataward/agent/audit"
+	"dataward/agent/command"
 	"dataward/agent/ipc"
 	"dataward/agent/usb"
 	"dataward/clock"
 	"dataward/policy/classify"
+	"dataward/policy/config"
 	"dataward/watchers/volumes"
 )
 
@@ -465,4 +468,25 @@ func TestUSBGuardRuns(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the guard did not stop")
 	}
+}
+
+func TestUdevRuleFromConfig(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.USB.Allow = []config.USBDevice{{Vendor: "0781", Serial: "ABC"}}
+	cfg.USB.ExtraDevices = []string{"mmcblk*"}
+	rule, err := UdevRule(cfg)
+	if _, perr := command.Path("blockdev"); perr != nil {
+		if errors.Is(perr, command.ErrNotAllowed) {
+			require.NoError(t, err)
+			require.Nil(t, rule, "no udev on this OS")
+			return
+		}
+		require.Error(t, err, "without blockdev the rule cannot work")
+		return
+	}
+	require.NoError(t, err)
+	require.Contains(t, string(rule), `ATTRS{idVendor}=="0781", ATTRS{serial}=="ABC", GOTO="dataward_usb_end"`)
+	require.Contains(t, string(rule), `KERNEL=="mmcblk*", GOTO="dataward_usb_ro"`)
+	require.Contains(t, string(rule), " --setro $devnode")
 }

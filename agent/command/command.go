@@ -99,6 +99,21 @@ type Runner struct {
 // defaultRunner runs this OS's table.
 var defaultRunner = &Runner{Programs: programs[runtime.GOOS]}
 
+// Path returns the absolute path of the program that name stands for on
+// this OS, for a caller that must name it rather than run it (a udev rule's
+// RUN). Its error wraps ErrNotAllowed or ErrNotInstalled.
+func Path(name string) (string, error) {
+	paths, ok := defaultRunner.Programs[name]
+	if !ok {
+		return "", fmt.Errorf("%s: %w", name, ErrNotAllowed)
+	}
+	p, err := find(paths)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	return p, nil
+}
+
 // Run runs the program that name stands for on this OS with args, and
 // returns its standard output. See Runner.Run.
 func Run(ctx context.Context, name string, args ...string) ([]byte, error) {

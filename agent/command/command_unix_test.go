@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +138,18 @@ func TestRunEnvironment(t *testing.T) {
 	require.Contains(t, env, "LC_ALL=C\n")
 	require.Contains(t, env, "LANG=C\n")
 	require.True(t, strings.Contains(env, "PATH=/usr/bin:/bin:/usr/sbin:/sbin\n"))
+}
+
+func TestPath(t *testing.T) {
+	t.Parallel()
+	_, err := Path("rm")
+	require.ErrorIs(t, err, ErrNotAllowed)
+	for name, paths := range programs[runtime.GOOS] {
+		p, err := Path(name)
+		if errors.Is(err, ErrNotInstalled) {
+			continue
+		}
+		require.NoError(t, err, name)
+		require.Contains(t, paths, p, name)
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -239,28 +238,11 @@ func manage(ctx context.Context, cmd, cfgFile string, stdout, stderr io.Writer) 
 // named, else the one installed, else the defaults. It is nil where there
 // is no udev (not Linux).
 func udevRule(cfgFile string) ([]byte, error) {
-	if runtime.GOOS != "linux" {
-		return nil, nil
-	}
 	cfg, err := agent.LoadConfig(cfgFile)
 	if err != nil {
 		return nil, err
 	}
-	blockdev := ""
-	for _, p := range []string{"/usr/sbin/blockdev", "/sbin/blockdev"} {
-		if _, err := os.Stat(p); err == nil {
-			blockdev = p
-			break
-		}
-	}
-	if blockdev == "" {
-		return nil, errors.New("blockdev (util-linux) not found: USB disks could not be made read-only as they arrive")
-	}
-	allow := make([]usb.Rule, 0, len(cfg.USB.Allow))
-	for _, a := range cfg.USB.Allow {
-		allow = append(allow, usb.Rule{Vendor: a.Vendor, Product: a.Product, Serial: a.Serial})
-	}
-	return usb.UdevRule(blockdev, allow, cfg.USB.ExtraDevices)
+	return agent.UdevRule(cfg)
 }
 
 // configPath is the config file in use: the one named, or the one in the
