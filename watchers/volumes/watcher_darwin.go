@@ -7,20 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-type osState struct {
-	kick chan struct{} // wakes poll; made on first use, under mu
-}
-
-// kicker returns the channel that wakes poll.
-func (w *Watcher) kicker() chan struct{} {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.kick == nil {
-		w.kick = make(chan struct{}, 1)
-	}
-	return w.kick
-}
-
 // run polls getfsstat(2): macOS reports mount changes only through
 // DiskArbitration (a framework that needs cgo and a run loop) or Endpoint
 // Security (an entitlement), so the table is read every pollInterval.
@@ -68,12 +54,5 @@ func readFsstat(buf []unix.Statfs_t) ([]unix.Statfs_t, []fsstatRecord, error) {
 			}
 		}
 		return buf, recs, nil
-	}
-}
-
-func (w *Watcher) wake() {
-	select {
-	case w.kicker() <- struct{}{}:
-	default:
 	}
 }

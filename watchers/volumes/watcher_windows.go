@@ -6,20 +6,6 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-type osState struct {
-	kick chan struct{} // wakes poll; made on first use, under mu
-}
-
-// kicker returns the channel that wakes poll.
-func (w *Watcher) kicker() chan struct{} {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.kick == nil {
-		w.kick = make(chan struct{}, 1)
-	}
-	return w.kick
-}
-
 // run polls the drive letters. Windows announces volume arrival with
 // WM_DEVICECHANGE to a window or SERVICE_CONTROL_DEVICEEVENT to a service
 // handler that accepts it, and the service wrapper accepts only stop and
@@ -86,11 +72,4 @@ func splitMultiSZ(b []uint16) [][]uint16 {
 		}
 	}
 	return out
-}
-
-func (w *Watcher) wake() {
-	select {
-	case w.kicker() <- struct{}{}:
-	default:
-	}
 }
